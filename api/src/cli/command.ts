@@ -1,0 +1,26 @@
+/**
+ * What every CLI command shares: the command signature, usage errors, and argument
+ * parsing that turns a bad flag into a usage message instead of a stack trace.
+ */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+/** A command takes its arguments (after the command name) and returns the exit code. */
+export type Command = (argv: string[]) => Promise<number>;
+
+/** A usage problem: printed as one line, exit code 2. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+/** `parseArgs` with strict checking, reporting unknown flags as a `CliError`. */
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: T,
+  usage: string,
+) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+  }
+}

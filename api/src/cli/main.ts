@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * `hansei`: the command line of the knowledge stewards and of CI.
+ * Each command lives in its own module; this file only dispatches.
+ */
+import { runCheck } from './check-command.ts';
+import { CliError, type Command } from './command.ts';
+
+const COMMANDS: Record<string, Command> = {
+  check: runCheck,
+};
+
+const USAGE = `hansei — lessons learned, SOPs and root-cause analyses as code
+
+Usage: hansei <command> [options]
+
+Commands:
+  check [paths…]   validate content: front matter, taxonomy terms, references, MDX
+
+Run "hansei <command> --help" for the options of a command.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    process.stdout.write('hansei 0.1.0\n');
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`hansei: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      process.stderr.write(`hansei: ${error.message}\n`);
+      process.exitCode = 2;
+    } else {
+      // An unexpected failure is a bug: show it whole so it can be reported.
+      process.stderr.write(`hansei: internal error\n${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

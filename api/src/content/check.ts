@@ -1,0 +1,203 @@
+/**
+ * Corpus-level rules: what can only be judged with every document and the taxonomy in
+ * hand — ids, taxonomy terms, people, references, supersedes cycles and body links.
+ */
+import { posix } from 'node:path';
+import { COMPONENTS } from './components.ts';
+import { type Diagnostic, type DiagnosticCode, diagnostic, type Location } from './diagnostics.ts';
+import type { ParsedDocument, ParseResult } from './document.ts';
+import { locatePath } from './front-matter.ts';
+import { type FrontMatter, type Kind, kindOfId } from './schema.ts';
+import { suggest, type Taxonomy, TERM_FIELDS } from './taxonomy.ts';
+
+/** Everything the corpus rules look at. */
+export interface CorpusInput {
+  results: readonly ParseResult[];
+  taxonomy: Taxonomy;
+  /** Every file under the content root (relative, `/`-separated), for link targets. */
+  files: ReadonlySet<string>;
+}
+
+/** Runs the corpus rules; per-file problems are already in each `ParseResult`. */
+export function checkCorpus({ results, taxonomy, files }: CorpusInput): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const byId = new Map<string, ParseResult[]>();
+  for (const result of results) {
+    if (result.declaredId === undefined) continue;
+    const list = byId.get(result.declaredId) ?? [];
+    list.push(result);
+    byId.set(result.declaredId, list);
+  }
+  for (const [id, list] of byId) {
+    if (list.length < 2) continue;
+    for (const result of list) {
+      const others = list.filter((other) => other !== result).map((other) => other.path);
+      const at = result.document ? locatePath(result.document.positions, ['id']) : { line: 1, column: 1 };
+      diagnostics.push(diagnostic(result.path, at, 'DUPLICATE_ID', `id ${id} is also used by ${others.join(', ')}`));
+    }
+  }
+  const documents = results.flatMap((result) => (result.document ? [result.document] : []));
+  const kindOf = (id: string): Kind | undefined => (byId.has(id) ? kindOfId(id) : undefined);
+  const documentPaths = new Set(results.map((result) => result.path));
+
+  for (const document of documents) {
+    const report = (at: Location, code: DiagnosticCode, message: string, hint?: string) =>
+      diagnostics.push(diagnostic(document.path, at, code, message, hint));
+    checkTerms(document, taxonomy, report);
+    checkPeople(document, taxonomy, report);
+    checkReferences(document, kindOf, report);
+    checkLinks(document, documentPaths, files, report);
+  }
+  checkSupersedesCycles(documents, diagnostics);
+  return diagnostics;
+}
+
+type Report = (at: Location, code: DiagnosticCode, message: string, hint?: string) => void;
+
+function checkTerms(document: ParsedDocument, taxonomy: Taxonomy, report: Report): void {
+  const fm = document.frontMatter;
+  for (const [field, dimension] of Object.entries(TERM_FIELDS) as [keyof typeof TERM_FIELDS, keyof Taxonomy][]) {
+    const terms = taxonomy[dimension] as ReadonlyMap<
+      string,
+      { id: string; label: string; deprecated: boolean; replaced_by?: string }
+    >;
+    const value = fm[field];
+    const values = Array.isArray(value) ? value : [value];
+    values.forEach((term, index) => {
+      const path = Array.isArray(value) ? [field, index] : [field];
+      const at = locatePath(document.positions, path);
+      const found = terms.get(term);
+      if (!found) {
+        report(at, 'UNKNOWN_TERM', `unknown ${field.replace('_', ' ')} "${term}"`, suggest(term, terms));
+      } else if (found.deprecated) {
+        const hint = found.replaced_by ? `use "${found.replaced_by}" instead` : undefined;
+        report(at, 'DEPRECATED_TERM', `${field.replace('_', ' ')} "${term}" is deprecated`, hint);
+      }
+    });
+  }
+}
+
+function checkPeople(document: ParsedDocument, taxonomy: Taxonomy, report: Report): void {
+  const fm = document.frontMatter;
+  const person = (id: string, path: (string | number)[], at = locatePath(document.positions, path)): boolean => {
+    if (taxonomy.people.has(id)) return true;
+    report(at, 'UNKNOWN_PERSON', `unknown person "${id}" in ${path.join('.')}`, suggest(id, taxonomy.people));
+    return false;
+  };
+  if (person(fm.owner, ['owner'])) {
+    const unit = taxonomy.businessUnits.get(fm.business_unit);
+    if (unit && !unit.stewards.includes(fm.owner)) {
+      report(
+        locatePath(document.positions, ['owner']),
+        'OWNER_NOT_STEWARD',
+        `owner "${fm.owner}" is not a steward of ${unit.id}`,
+        `Stewards of ${unit.id}: ${unit.stewards.join(', ')}.`,
+      );
+    }
+  }
+  for (const [index, author] of fm.authors.entries()) person(author, ['authors', index]);
+  if (fm.reviewed) person(fm.reviewed.by, ['reviewed', 'by']);
+  for (const component of document.components) {
+    const spec = COMPONENTS[component.name];
+    for (const [name, attribute] of Object.entries(spec?.attributes ?? {})) {
+      const value = component.attributes[name];
+      if (attribute.person && typeof value === 'string') person(value, [`<${component.name} ${name}>`], component.at);
+    }
+  }
+}
+
+/** Reference fields and the kind each must point to (undefined: any kind). */
+const REFERENCE_FIELDS: { field: string; kind: Kind | undefined | 'same' }[] = [
+  { field: 'supersedes', kind: 'same' },
+  { field: 'related', kind: undefined },
+  { field: 'source_rca', kind: 'rca' },
+  { field: 'applied_in', kind: 'sop' },
+  { field: 'lessons', kind: 'lesson' },
+];
+
+function checkReferences(document: ParsedDocument, kindOf: (id: string) => Kind | undefined, report: Report): void {
+  const fm = document.frontMatter as FrontMatter & Record<string, unknown>;
+  for (const { field, kind } of REFERENCE_FIELDS) {
+    const value = fm[field];
+    if (value === undefined) continue;
+    const ids = Array.isArray(value) ? (value as string[]) : [value as string];
+    ids.forEach((id, index) => {
+      const at = locatePath(document.positions, Array.isArray(value) ? [field, index] : [field]);
+      const expected = kind === 'same' ? fm.kind : kind;
+      const actual = kindOf(id);
+      if (id === fm.id) report(at, 'SELF_REFERENCE', `${field} lists the document itself`);
+      else if (actual === undefined) report(at, 'UNRESOLVED_REFERENCE', `${field}: no document has id ${id}`);
+      else if (expected !== undefined && actual !== expected) {
+        report(at, 'REFERENCE_WRONG_KIND', `${field}: ${id} is a ${actual}, expected a ${expected}`);
+      }
+    });
+  }
+}
+
+function checkLinks(
+  document: ParsedDocument,
+  documentPaths: ReadonlySet<string>,
+  files: ReadonlySet<string>,
+  report: Report,
+): void {
+  for (const link of document.links) {
+    const target = resolveLink(document.path, link.url);
+    if (target === undefined) continue;
+    if (target === null) {
+      report(link.at, 'BROKEN_LINK', `link "${link.url}" points outside the content folder`);
+    } else if (target.endsWith('.mdx') ? !documentPaths.has(target) : !files.has(target)) {
+      report(link.at, 'BROKEN_LINK', `link "${link.url}" points to ${target}, which does not exist`);
+    }
+  }
+}
+
+/**
+ * Resolves a body link against the linking document. `undefined` for links this check
+ * does not own (external URLs, anchors, mail), `null` for paths leaving the content root.
+ */
+export function resolveLink(from: string, url: string): string | null | undefined {
+  if (url === '' || url.startsWith('#') || url.startsWith('//') || /^[a-z][a-z0-9+.-]*:/i.test(url)) return undefined;
+  const path = decodeURIComponentSafe(url.replace(/[?#].*$/, ''));
+  if (path === '') return undefined;
+  const resolved = path.startsWith('/') ? posix.normalize(path.slice(1)) : posix.join(posix.dirname(from), path);
+  if (resolved.startsWith('..') || posix.isAbsolute(resolved)) return null;
+  return resolved;
+}
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value; // a stray "%" is a literal character in a path, not an error
+  }
+}
+
+function checkSupersedesCycles(documents: readonly ParsedDocument[], diagnostics: Diagnostic[]): void {
+  const byId = new Map(documents.map((document) => [document.frontMatter.id, document]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const reported = new Set<string>();
+  const visit = (id: string, trail: string[]): void => {
+    const document = byId.get(id);
+    if (!document || state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') {
+      const cycle = trail.slice(trail.indexOf(id));
+      const key = [...cycle].sort().join(',');
+      if (!reported.has(key)) {
+        reported.add(key);
+        diagnostics.push(
+          diagnostic(
+            document.path,
+            locatePath(document.positions, ['supersedes']),
+            'SUPERSEDES_CYCLE',
+            `supersedes loops: ${[...cycle, id].join(' → ')}`,
+          ),
+        );
+      }
+      return;
+    }
+    state.set(id, 'visiting');
+    for (const next of document.frontMatter.supersedes) visit(next, [...trail, id]);
+    state.set(id, 'done');
+  };
+  for (const id of byId.keys()) visit(id, []);
+}
