@@ -54,6 +54,13 @@ export function checkCorpus({ results, taxonomy, files }: CorpusInput): Diagnost
 
 type Report = (at: Location, code: DiagnosticCode, message: string, hint?: string) => void;
 
+const TERM_NOUNS: Record<keyof typeof TERM_FIELDS, string> = {
+  business_unit: 'business unit',
+  processes: 'process',
+  failure_modes: 'failure mode',
+  equipment: 'equipment',
+};
+
 function checkTerms(document: ParsedDocument, taxonomy: Taxonomy, report: Report): void {
   const fm = document.frontMatter;
   for (const [field, dimension] of Object.entries(TERM_FIELDS) as [keyof typeof TERM_FIELDS, keyof Taxonomy][]) {
@@ -68,10 +75,10 @@ function checkTerms(document: ParsedDocument, taxonomy: Taxonomy, report: Report
       const at = locatePath(document.positions, path);
       const found = terms.get(term);
       if (!found) {
-        report(at, 'UNKNOWN_TERM', `unknown ${field.replace('_', ' ')} "${term}"`, suggest(term, terms));
+        report(at, 'UNKNOWN_TERM', `unknown ${TERM_NOUNS[field]} "${term}"`, suggest(term, terms));
       } else if (found.deprecated) {
         const hint = found.replaced_by ? `use "${found.replaced_by}" instead` : undefined;
-        report(at, 'DEPRECATED_TERM', `${field.replace('_', ' ')} "${term}" is deprecated`, hint);
+        report(at, 'DEPRECATED_TERM', `${TERM_NOUNS[field]} "${term}" is deprecated`, hint);
       }
     });
   }

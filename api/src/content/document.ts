@@ -13,6 +13,8 @@ export interface ComponentUse {
   parent: number | undefined;
   /** Literal attribute values (non-literal ones are reported and left out). */
   attributes: Record<string, AttributeValue>;
+  /** Attributes whose values were not literals (already reported, left out above). */
+  nonLiteral: string[];
   /** Plain text of the children, whitespace collapsed. */
   text: string;
   at: Location;

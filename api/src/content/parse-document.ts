@@ -246,10 +246,12 @@ function extractBody(tree: Root, report: Report): ExtractedBody {
           report(at(node.position), 'UNKNOWN_COMPONENT', `unknown component <${name}>`, hint);
         } else {
           const index = components.length;
+          const { values, nonLiteral } = literalAttributes(name, node.attributes, report);
           components.push({
             name,
             parent,
-            attributes: literalAttributes(name, node.attributes, report),
+            attributes: values,
+            nonLiteral,
             text: collapse(textOf(node)),
             at: at(node.position),
           });
@@ -293,8 +295,9 @@ function literalAttributes(
   component: string,
   attributes: (MdxJsxAttribute | MdxJsxExpressionAttribute)[],
   report: Report,
-): Record<string, AttributeValue> {
+): { values: Record<string, AttributeValue>; nonLiteral: string[] } {
   const values: Record<string, AttributeValue> = {};
+  const nonLiteral: string[] = [];
   for (const attribute of attributes) {
     const where = at(attribute.position);
     if (attribute.type === 'mdxJsxExpressionAttribute') {
@@ -312,6 +315,7 @@ function literalAttributes(
       const literal = literalOf(value.data?.estree as Program | undefined);
       if (literal.ok) values[attribute.name] = literal.value;
       else {
+        nonLiteral.push(attribute.name);
         report(
           where,
           'ATTRIBUTE_NOT_LITERAL',
@@ -320,7 +324,7 @@ function literalAttributes(
       }
     }
   }
-  return values;
+  return { values, nonLiteral };
 }
 
 function literalOf(program: Program | undefined): { ok: true; value: AttributeValue } | { ok: false } {
@@ -380,7 +384,7 @@ function checkComponents(
       ...((parentName && spec.requiredIn?.[parentName]) || []),
     ]);
     for (const name of required) {
-      if (!(name in component.attributes)) {
+      if (!(name in component.attributes) && !component.nonLiteral.includes(name)) {
         report(component.at, 'ATTRIBUTE_REQUIRED', `<${component.name}> needs a "${name}" attribute`);
       }
     }
@@ -463,17 +467,18 @@ function at(position: Position | undefined): Location {
 }
 
 function errorLocation(cause: unknown): Location {
-  if (typeof cause === 'object' && cause !== null) {
-    const { line, column } = cause as { line?: unknown; column?: unknown };
-    if (typeof line === 'number' && line > 0)
-      return { line, column: typeof column === 'number' && column > 0 ? column : 1 };
-  }
-  return START;
+  if (typeof cause !== 'object' || cause === null) return START;
+  const { line, column, reason } = cause as { line?: unknown; column?: unknown; reason?: unknown };
+  if (typeof line === 'number' && line > 0)
+    return { line, column: typeof column === 'number' && column > 0 ? column : 1 };
+  // Some mdast-util-mdx-jsx errors carry their place only in the text: "… (21:1-21:16)".
+  const inText = typeof reason === 'string' ? / \((\d+):(\d+)(?:-\d+:\d+)?\)$/.exec(reason) : null;
+  return inText ? { line: Number(inText[1]), column: Number(inText[2]) } : START;
 }
 
 function mdxMessage(cause: unknown): string {
   if (typeof cause === 'object' && cause !== null && 'reason' in cause && typeof cause.reason === 'string') {
-    return cause.reason;
+    return cause.reason.replace(/ \(\d+:\d+(?:-\d+:\d+)?\)$/, '');
   }
   return cause instanceof Error ? cause.message : String(cause);
 }

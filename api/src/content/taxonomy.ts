@@ -74,7 +74,7 @@ function loadFile(
   diagnostics: Diagnostic[],
 ): void {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, schema: 'core' });
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: 'core' });
   const locate = (offset: number | undefined): Location => {
     if (offset === undefined) return { line: 1, column: 1 };
     const pos = lineCounter.linePos(offset);
@@ -220,8 +220,10 @@ export function selfAndAncestors(id: string): string[] {
  */
 export function suggest(
   written: string,
-  terms: ReadonlyMap<string, { id: string; label?: string; name?: string; aliases?: string[] }>,
+  all: ReadonlyMap<string, { id: string; label?: string; name?: string; aliases?: string[]; deprecated?: boolean }>,
 ): string | undefined {
+  // Never steer an author towards a deprecated term.
+  const terms = new Map([...all].filter(([, term]) => term.deprecated !== true));
   if (terms.size === 0) return undefined;
   const wanted = normalize(written);
   for (const term of terms.values()) {
