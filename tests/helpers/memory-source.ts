@@ -13,7 +13,7 @@ export function createMemorySource(
   return {
     description: 'memory',
     async list() {
-      return [...files.keys()].sort();
+      return [...files.keys()].sort().map((path) => ({ path }));
     },
     async read(path) {
       if (failing.has(path)) throw new Error(`EIO: i/o error, read '${path}'`);

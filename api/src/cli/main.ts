@@ -5,9 +5,11 @@
  */
 import { runCheck } from './check-command.ts';
 import { CliError, type Command } from './command.ts';
+import { runIndexCommand } from './index-command.ts';
 
 const COMMANDS: Record<string, Command> = {
   check: runCheck,
+  index: runIndexCommand,
 };
 
 const USAGE = `hansei — lessons learned, SOPs and root-cause analyses as code
@@ -16,6 +18,7 @@ Usage: hansei <command> [options]
 
 Commands:
   check [paths…]   validate content: front matter, taxonomy terms, references, MDX
+  index            index content from git or the working tree into libsql
 
 Run "hansei <command> --help" for the options of a command.
 `;

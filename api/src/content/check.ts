@@ -15,11 +15,11 @@ export interface CorpusInput {
   results: readonly ParseResult[];
   taxonomy: Taxonomy;
   /** Every file under the content root (relative, `/`-separated), for link targets. */
-  files: ReadonlySet<string>;
+  allPaths: ReadonlySet<string>;
 }
 
 /** Runs the corpus rules; per-file problems are already in each `ParseResult`. */
-export function checkCorpus({ results, taxonomy, files }: CorpusInput): Diagnostic[] {
+export function checkCorpus({ results, taxonomy, allPaths }: CorpusInput): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const byId = new Map<string, ParseResult[]>();
   for (const result of results) {
@@ -46,7 +46,7 @@ export function checkCorpus({ results, taxonomy, files }: CorpusInput): Diagnost
     checkTerms(document, taxonomy, report);
     checkPeople(document, taxonomy, report);
     checkReferences(document, kindOf, report);
-    checkLinks(document, documentPaths, files, report);
+    checkLinks(document, documentPaths, allPaths, report);
   }
   checkSupersedesCycles(documents, diagnostics);
   return diagnostics;

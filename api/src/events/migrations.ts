@@ -1,0 +1,35 @@
+/**
+ * Schema of the events store: reuse events (views, downloads, citations, votes, searches)
+ * and their daily aggregates. Not rebuildable — no reindex ever touches this database.
+ */
+import type { Migration } from '../db/database.ts';
+
+export const EVENTS_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'reuse events and daily aggregates',
+    statements: [
+      `CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        client_id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        document_id TEXT,
+        occurred_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        reference TEXT,
+        query TEXT,
+        result_count INTEGER
+      )`,
+      'CREATE INDEX events_document ON events (document_id, kind, occurred_at)',
+      'CREATE INDEX events_kind_time ON events (kind, occurred_at)',
+      `CREATE TABLE event_daily (
+        document_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (document_id, day, kind)
+      ) WITHOUT ROWID`,
+    ],
+  },
+];

@@ -1,0 +1,215 @@
+/**
+ * The rows one document contributes to the index, as bound SQL statements: the document,
+ * its facet terms (with taxonomy ancestors), typed links, extracted structure and its
+ * full-text entry (taxonomy labels and aliases included, so plant jargon finds it).
+ */
+import type { InStatement } from '@libsql/client';
+import { resolveLink } from '../content/check.ts';
+import type { ParsedDocument } from '../content/document.ts';
+import { extractStructure } from '../content/structure.ts';
+import { selfAndAncestors, type Taxonomy } from '../content/taxonomy.ts';
+
+/** Facet dimensions as stored in `document_terms.dimension`. */
+export const DIMENSIONS = ['businessUnit', 'process', 'failureMode', 'equipment'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Link types as stored in `links.type`. */
+export type LinkType = 'cites' | 'supersedes' | 'related' | 'source_rca' | 'applied_in' | 'lessons';
+
+/** The index-only part of a stored model: what corpus checks need, without the body text. */
+export type StoredModel = Omit<ParsedDocument, 'text' | 'positions'> & {
+  positions: [string, { line: number; column: number }][];
+};
+
+export function toStoredModel(document: ParsedDocument): string {
+  const { text: _text, positions, ...rest } = document;
+  const stored: StoredModel = { ...rest, positions: [...positions] };
+  return JSON.stringify(stored);
+}
+
+export function fromStoredModel(json: string, text: string): ParsedDocument {
+  const stored = JSON.parse(json) as StoredModel;
+  return { ...stored, positions: new Map(stored.positions), text };
+}
+
+/** Tables holding rows per document; all keyed by `document_id` except `documents`. */
+export const DOCUMENT_TABLES = [
+  'document_terms',
+  'links',
+  'prompts',
+  'causes',
+  'corrective_actions',
+  'documents_fts',
+] as const;
+
+/** Deletes everything the index holds for one document id (versions excepted). */
+export function deleteDocument(id: string): InStatement[] {
+  return [
+    { sql: 'DELETE FROM documents WHERE id = ?', args: [id] },
+    ...DOCUMENT_TABLES.map((table) => ({
+      sql: `DELETE FROM ${table} WHERE ${table === 'links' ? 'source_id' : 'document_id'} = ?`,
+      args: [id],
+    })),
+  ];
+}
+
+interface InsertContext {
+  taxonomy: Taxonomy;
+  digest: string;
+  stamp: string | undefined;
+  /** Maps document paths (relative to the content root) to ids, for body links. */
+  idOfPath: ReadonlyMap<string, string>;
+  now: string;
+}
+
+/** Inserts one document's rows (after `deleteDocument` of its id). */
+export function insertDocument(document: ParsedDocument, context: InsertContext): InStatement[] {
+  const fm = document.frontMatter;
+  const statements: InStatement[] = [
+    {
+      sql: `INSERT INTO documents (id, kind, path, digest, stamp, title, summary, status, business_unit, owner, severity,
+        created, reviewed_on, reviewed_by, review_every, method, incident_date, problem_statement, huddle_minutes,
+        body_text, front_matter, model, indexed_at) VALUES (${placeholders(23)})`,
+      args: [
+        fm.id,
+        fm.kind,
+        document.path,
+        context.digest,
+        context.stamp ?? null,
+        fm.title,
+        fm.summary,
+        fm.status,
+        fm.business_unit,
+        fm.owner,
+        fm.severity ?? null,
+        fm.created,
+        fm.reviewed?.on ?? null,
+        fm.reviewed?.by ?? null,
+        fm.review_every ?? null,
+        fm.kind === 'rca' ? fm.method : null,
+        fm.kind === 'rca' ? fm.incident_date : null,
+        fm.kind === 'rca' ? fm.problem_statement : null,
+        fm.kind === 'sop' ? fm.huddle_minutes : null,
+        document.text,
+        JSON.stringify(fm),
+        toStoredModel(document),
+        context.now,
+      ],
+    },
+  ];
+
+  const terms = facetTerms(document, context.taxonomy);
+  statements.push(
+    ...multiInsert(
+      'document_terms',
+      ['document_id', 'dimension', 'term_id', 'direct'],
+      terms.rows.map((row) => [fm.id, ...row]),
+    ),
+  );
+  statements.push(
+    ...multiInsert(
+      'links',
+      ['source_id', 'target_id', 'type'],
+      links(document, context.idOfPath).map(([target, type]) => [fm.id, target, type]),
+    ),
+  );
+
+  const structure = extractStructure(document);
+  statements.push(
+    ...multiInsert(
+      'prompts',
+      ['document_id', 'position', 'step', 'text', 'minutes'],
+      structure.prompts.map((p) => [fm.id, p.position, p.step ?? null, p.text, p.minutes ?? null]),
+    ),
+    ...multiInsert(
+      'causes',
+      ['document_id', 'position', 'parent_position', 'container', 'text', 'category', 'type', 'evidence', 'root'],
+      structure.causes.map((c) => [
+        fm.id,
+        c.position,
+        c.parentPosition ?? null,
+        c.container,
+        c.text,
+        c.category ?? null,
+        c.type ?? null,
+        c.evidence ?? null,
+        c.root ? 1 : 0,
+      ]),
+    ),
+    ...multiInsert(
+      'corrective_actions',
+      ['document_id', 'action_id', 'owner', 'due', 'status', 'closed', 'text'],
+      structure.actions.map((a) => [fm.id, a.id, a.owner, a.due, a.status, a.closed ?? null, a.text]),
+    ),
+    {
+      sql: 'INSERT INTO documents_fts (document_id, title, summary, body, terms) VALUES (?, ?, ?, ?, ?)',
+      args: [fm.id, fm.title, fm.summary, document.text, [...terms.words, ...fm.tags].join(' ')],
+    },
+  );
+  return statements;
+}
+
+type Row = (string | number | null)[];
+
+/** One INSERT with many VALUES rows (one statement per table per document). */
+function multiInsert(table: string, columns: readonly string[], rows: Row[]): InStatement[] {
+  if (rows.length === 0) return [];
+  const values = rows.map(() => `(${placeholders(columns.length)})`).join(', ');
+  return [{ sql: `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES ${values}`, args: rows.flat() }];
+}
+
+function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}
+
+/** Facet rows (with ancestors of hierarchical terms) and the words they add to search. */
+function facetTerms(
+  document: ParsedDocument,
+  taxonomy: Taxonomy,
+): { rows: [Dimension, string, number][]; words: string[] } {
+  const fm = document.frontMatter;
+  const rows: [Dimension, string, number][] = [];
+  const words: string[] = [];
+  const add = (
+    dimension: Dimension,
+    id: string,
+    direct: boolean,
+    term: { label: string; aliases: string[] } | undefined,
+  ) => {
+    rows.push([dimension, id, direct ? 1 : 0]);
+    words.push(id.replaceAll('.', ' '));
+    if (term) words.push(term.label, ...term.aliases);
+  };
+  add('businessUnit', fm.business_unit, true, taxonomy.businessUnits.get(fm.business_unit));
+  for (const [dimension, ids, terms] of [
+    ['process', fm.processes, taxonomy.processes],
+    ['failureMode', fm.failure_modes, taxonomy.failureModes],
+  ] as const) {
+    const seen = new Map<string, boolean>();
+    for (const id of ids) {
+      for (const ancestor of selfAndAncestors(id)) seen.set(ancestor, (seen.get(ancestor) ?? false) || ancestor === id);
+    }
+    for (const [id, direct] of seen) add(dimension, id, direct, terms.get(id));
+  }
+  for (const id of fm.equipment) add('equipment', id, true, taxonomy.equipment.get(id));
+  return { rows, words };
+}
+
+/** Typed links: front matter references and body links to other documents (`cites`). */
+function links(document: ParsedDocument, idOfPath: ReadonlyMap<string, string>): [string, LinkType][] {
+  const fm = document.frontMatter;
+  const result: [string, LinkType][] = [];
+  for (const id of fm.supersedes) result.push([id, 'supersedes']);
+  for (const id of fm.related) result.push([id, 'related']);
+  if (fm.kind === 'lesson') {
+    if (fm.source_rca) result.push([fm.source_rca, 'source_rca']);
+    for (const id of fm.applied_in) result.push([id, 'applied_in']);
+  }
+  if (fm.kind === 'rca') for (const id of fm.lessons) result.push([id, 'lessons']);
+  for (const link of document.links) {
+    const target = resolveLink(document.path, link.url);
+    const id = target ? idOfPath.get(target) : undefined;
+    if (id && id !== fm.id) result.push([id, 'cites']);
+  }
+  return result;
+}
