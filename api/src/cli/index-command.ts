@@ -4,7 +4,7 @@
 import { join, relative, resolve } from 'node:path';
 import { formatDiagnostics } from '../content/diagnostics.ts';
 import { createParserPool } from '../content/parse-pool.ts';
-import { DEFAULT_DATA_DIR, openEvents, openIndex, storageConfig } from '../db/storage.ts';
+import { DEFAULT_DATA_DIR, openIndex, storageConfig } from '../db/storage.ts';
 import { runIndex } from '../index/indexer.ts';
 import { CliError, type Command, parseCommandArgs } from './command.ts';
 import { createProgress } from './progress.ts';
@@ -51,11 +51,8 @@ export const runIndexCommand: Command = async (argv) => {
   const cwd = process.cwd();
   const contentDir = resolve(cwd, values.content);
   const config = storageConfig(values.data);
+  // The events store is deliberately not opened: no reindex ever touches it.
   const index = await openIndex(config);
-  // The events store is created alongside so that a fresh data folder is complete; the
-  // indexer itself never writes to it.
-  const events = await openEvents(config);
-  events.close();
 
   const parser = createParserPool();
   const progress = createProgress('indexing', process.stderr);

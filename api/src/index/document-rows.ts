@@ -32,25 +32,67 @@ export function fromStoredModel(json: string, text: string): ParsedDocument {
   return { ...stored, positions: new Map(stored.positions), text };
 }
 
-/** Tables holding rows per document; all keyed by `document_id` except `documents`. */
-export const DOCUMENT_TABLES = [
-  'document_terms',
-  'links',
-  'prompts',
-  'causes',
-  'corrective_actions',
-  'documents_fts',
-] as const;
+/** Tables holding rows per document, and the column naming the document. */
+export const DOCUMENT_TABLES = {
+  documents: 'id',
+  document_terms: 'document_id',
+  links: 'source_id',
+  prompts: 'document_id',
+  causes: 'document_id',
+  corrective_actions: 'document_id',
+  documents_fts: 'document_id',
+} as const;
 
-/** Deletes everything the index holds for one document id (versions excepted). */
-export function deleteDocument(id: string): InStatement[] {
-  return [
-    { sql: 'DELETE FROM documents WHERE id = ?', args: [id] },
-    ...DOCUMENT_TABLES.map((table) => ({
-      sql: `DELETE FROM ${table} WHERE ${table === 'links' ? 'source_id' : 'document_id'} = ?`,
-      args: [id],
-    })),
-  ];
+type Table = keyof typeof DOCUMENT_TABLES;
+type Row = (string | number | null)[];
+
+const COLUMNS: Record<Table, readonly string[]> = {
+  documents: [
+    'id',
+    'kind',
+    'path',
+    'digest',
+    'stamp',
+    'title',
+    'summary',
+    'status',
+    'business_unit',
+    'owner',
+    'severity',
+    'created',
+    'reviewed_on',
+    'reviewed_by',
+    'review_every',
+    'method',
+    'incident_date',
+    'problem_statement',
+    'huddle_minutes',
+    'body_text',
+    'front_matter',
+    'model',
+    'indexed_at',
+  ],
+  document_terms: ['document_id', 'dimension', 'term_id', 'direct'],
+  links: ['source_id', 'target_id', 'type'],
+  prompts: ['document_id', 'position', 'step', 'text', 'minutes'],
+  causes: ['document_id', 'position', 'parent_position', 'container', 'text', 'category', 'type', 'evidence', 'root'],
+  corrective_actions: ['document_id', 'action_id', 'owner', 'due', 'status', 'closed', 'text'],
+  documents_fts: ['document_id', 'title', 'summary', 'body', 'terms'],
+};
+
+// SQLite binds at most 32,766 parameters per statement; stay well below.
+const MAX_PARAMETERS = 8000;
+
+/** Deletes everything the index holds for these document ids (versions excepted). */
+export function deleteDocuments(ids: readonly string[]): InStatement[] {
+  const statements: InStatement[] = [];
+  for (let start = 0; start < ids.length; start += 500) {
+    const chunk = ids.slice(start, start + 500);
+    for (const [table, column] of Object.entries(DOCUMENT_TABLES)) {
+      statements.push({ sql: `DELETE FROM ${table} WHERE ${column} IN (${placeholders(chunk.length)})`, args: chunk });
+    }
+  }
+  return statements;
 }
 
 interface InsertContext {
@@ -62,15 +104,49 @@ interface InsertContext {
   now: string;
 }
 
-/** Inserts one document's rows (after `deleteDocument` of its id). */
-export function insertDocument(document: ParsedDocument, context: InsertContext): InStatement[] {
+/**
+ * Collects rows of many documents and writes them as few multi-row INSERTs: statements,
+ * not rows, are what a libsql batch pays for.
+ */
+export function createRowWriter() {
+  const rows = Object.fromEntries(Object.keys(COLUMNS).map((table) => [table, [] as Row[]])) as Record<Table, Row[]>;
+  return {
+    /** Adds one document's rows. */
+    add(document: ParsedDocument, context: InsertContext): void {
+      for (const [table, tableRows] of Object.entries(documentRows(document, context)) as [Table, Row[]][]) {
+        rows[table].push(...tableRows);
+      }
+    },
+    /** The INSERT statements for everything added. */
+    statements(): InStatement[] {
+      const statements: InStatement[] = [];
+      for (const [table, tableRows] of Object.entries(rows) as [Table, Row[]][]) {
+        const columns = COLUMNS[table];
+        const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+        for (let start = 0; start < tableRows.length; start += perStatement) {
+          const chunk = tableRows.slice(start, start + perStatement);
+          const values = chunk.map(() => `(${placeholders(columns.length)})`).join(', ');
+          // OR IGNORE: the same link or term written twice by one document is one row.
+          const verb = table === 'documents_fts' ? 'INSERT' : 'INSERT OR IGNORE';
+          statements.push({
+            sql: `${verb} INTO ${table} (${columns.join(', ')}) VALUES ${values}`,
+            args: chunk.flat(),
+          });
+        }
+      }
+      return statements;
+    },
+  };
+}
+
+/** The rows of one document, by table. */
+function documentRows(document: ParsedDocument, context: InsertContext): Record<Table, Row[]> {
   const fm = document.frontMatter;
-  const statements: InStatement[] = [
-    {
-      sql: `INSERT INTO documents (id, kind, path, digest, stamp, title, summary, status, business_unit, owner, severity,
-        created, reviewed_on, reviewed_by, review_every, method, incident_date, problem_statement, huddle_minutes,
-        body_text, front_matter, model, indexed_at) VALUES (${placeholders(23)})`,
-      args: [
+  const terms = facetTerms(document, context.taxonomy);
+  const structure = extractStructure(document);
+  return {
+    documents: [
+      [
         fm.id,
         fm.kind,
         document.path,
@@ -95,67 +171,24 @@ export function insertDocument(document: ParsedDocument, context: InsertContext)
         toStoredModel(document),
         context.now,
       ],
-    },
-  ];
-
-  const terms = facetTerms(document, context.taxonomy);
-  statements.push(
-    ...multiInsert(
-      'document_terms',
-      ['document_id', 'dimension', 'term_id', 'direct'],
-      terms.rows.map((row) => [fm.id, ...row]),
-    ),
-  );
-  statements.push(
-    ...multiInsert(
-      'links',
-      ['source_id', 'target_id', 'type'],
-      links(document, context.idOfPath).map(([target, type]) => [fm.id, target, type]),
-    ),
-  );
-
-  const structure = extractStructure(document);
-  statements.push(
-    ...multiInsert(
-      'prompts',
-      ['document_id', 'position', 'step', 'text', 'minutes'],
-      structure.prompts.map((p) => [fm.id, p.position, p.step ?? null, p.text, p.minutes ?? null]),
-    ),
-    ...multiInsert(
-      'causes',
-      ['document_id', 'position', 'parent_position', 'container', 'text', 'category', 'type', 'evidence', 'root'],
-      structure.causes.map((c) => [
-        fm.id,
-        c.position,
-        c.parentPosition ?? null,
-        c.container,
-        c.text,
-        c.category ?? null,
-        c.type ?? null,
-        c.evidence ?? null,
-        c.root ? 1 : 0,
-      ]),
-    ),
-    ...multiInsert(
-      'corrective_actions',
-      ['document_id', 'action_id', 'owner', 'due', 'status', 'closed', 'text'],
-      structure.actions.map((a) => [fm.id, a.id, a.owner, a.due, a.status, a.closed ?? null, a.text]),
-    ),
-    {
-      sql: 'INSERT INTO documents_fts (document_id, title, summary, body, terms) VALUES (?, ?, ?, ?, ?)',
-      args: [fm.id, fm.title, fm.summary, document.text, [...terms.words, ...fm.tags].join(' ')],
-    },
-  );
-  return statements;
-}
-
-type Row = (string | number | null)[];
-
-/** One INSERT with many VALUES rows (one statement per table per document). */
-function multiInsert(table: string, columns: readonly string[], rows: Row[]): InStatement[] {
-  if (rows.length === 0) return [];
-  const values = rows.map(() => `(${placeholders(columns.length)})`).join(', ');
-  return [{ sql: `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES ${values}`, args: rows.flat() }];
+    ],
+    document_terms: terms.rows.map((row) => [fm.id, ...row]),
+    links: links(document, context.idOfPath).map(([target, type]) => [fm.id, target, type]),
+    prompts: structure.prompts.map((p) => [fm.id, p.position, p.step ?? null, p.text, p.minutes ?? null]),
+    causes: structure.causes.map((c) => [
+      fm.id,
+      c.position,
+      c.parentPosition ?? null,
+      c.container,
+      c.text,
+      c.category ?? null,
+      c.type ?? null,
+      c.evidence ?? null,
+      c.root ? 1 : 0,
+    ]),
+    corrective_actions: structure.actions.map((a) => [fm.id, a.id, a.owner, a.due, a.status, a.closed ?? null, a.text]),
+    documents_fts: [[fm.id, fm.title, fm.summary, document.text, [...terms.words, ...fm.tags].join(' ')]],
+  };
 }
 
 function placeholders(count: number): string {

@@ -14,7 +14,7 @@ import { type LoadedFile, loadContent } from '../content/load-content.ts';
 import type { DocumentParser } from '../content/parse-pool.ts';
 import { type ContentSource, createGitSource, createWorkingTreeSource } from '../content/source.ts';
 import { findRepository, headCommit, isAncestor, logChanges, resolveCommit } from '../git/git.ts';
-import { deleteDocument, fromStoredModel, insertDocument } from './document-rows.ts';
+import { createRowWriter, DOCUMENT_TABLES, deleteDocuments, fromStoredModel } from './document-rows.ts';
 import { type Version, versionsFromLog } from './history.ts';
 import { taxonomyStatements } from './taxonomy-rows.ts';
 
@@ -102,7 +102,7 @@ export async function runIndex(options: IndexOptions): Promise<IndexReport> {
   // What the index will hold: accepted documents, plus the last good version of rejected ones.
   const storedById = new Map([...stored.values()].map((row) => [row.id, row]));
   const next = new Map<string, LoadedFile>();
-  for (const file of accepted) next.set((file.result.document as ParsedDocument).frontMatter.id, file);
+  for (const file of accepted) next.set(idOf(file), file);
   const kept = new Set<string>();
   for (const path of rejected) {
     const row = stored.get(path);
@@ -111,13 +111,11 @@ export async function runIndex(options: IndexOptions): Promise<IndexReport> {
   const taxonomyChanged = full || meta.get('taxonomy_digest') !== content.taxonomyDigest;
   const toWrite = [...next.values()].filter((file) => {
     if (taxonomyChanged || !file.reused) return true;
-    const row = storedById.get((file.result.document as ParsedDocument).frontMatter.id);
+    const row = storedById.get(idOf(file));
     return !row || row.path !== file.path || (file.stamp !== undefined && row.stamp !== file.stamp);
   });
   const removed = [...storedById.keys()].filter((id) => !next.has(id) && !kept.has(id));
-  const newIds = new Set(
-    toWrite.map((file) => (file.result.document as ParsedDocument).frontMatter.id).filter((id) => !storedById.has(id)),
-  );
+  const newIds = new Set(toWrite.map((file) => idOf(file)).filter((id) => !storedById.has(id)));
 
   const history =
     repo && commit ? await versionHistory(repo, prefix, commit, meta.get('commit'), next, newIds, full) : undefined;
@@ -169,38 +167,24 @@ function buildBatch({
 }: BatchInput): InStatement[] {
   const statements: InStatement[] = [];
   if (full) {
-    for (const table of [
-      'documents',
-      'document_terms',
-      'links',
-      'prompts',
-      'causes',
-      'corrective_actions',
-      'documents_fts',
-      'versions',
-    ]) {
+    for (const table of [...Object.keys(DOCUMENT_TABLES), 'versions'])
       statements.push({ sql: `DELETE FROM ${table}`, args: [] });
-    }
   } else {
-    for (const id of removed)
-      statements.push(...deleteDocument(id), { sql: 'DELETE FROM versions WHERE document_id = ?', args: [id] });
-    for (const file of toWrite)
-      statements.push(...deleteDocument((file.result.document as ParsedDocument).frontMatter.id));
+    statements.push(...deleteDocuments([...removed, ...toWrite.map((file) => idOf(file))]));
+    for (const id of removed) statements.push({ sql: 'DELETE FROM versions WHERE document_id = ?', args: [id] });
   }
-  const idOfPath = new Map(
-    [...next.values()].map((file) => [file.path, (file.result.document as ParsedDocument).frontMatter.id]),
-  );
+  const idOfPath = new Map([...next.values()].map((file) => [file.path, idOf(file)]));
+  const writer = createRowWriter();
   for (const file of toWrite) {
-    statements.push(
-      ...insertDocument(file.result.document as ParsedDocument, {
-        taxonomy: content.taxonomy,
-        digest: file.digest ?? '',
-        stamp: file.stamp,
-        idOfPath,
-        now,
-      }),
-    );
+    writer.add(file.result.document as ParsedDocument, {
+      taxonomy: content.taxonomy,
+      digest: file.digest ?? '',
+      stamp: file.stamp,
+      idOfPath,
+      now,
+    });
   }
+  statements.push(...writer.statements());
   if (taxonomyChanged) statements.push(...taxonomyStatements(content.taxonomy));
   if (history) {
     if (history.replaceAll && !full) statements.push({ sql: 'DELETE FROM versions', args: [] });
@@ -244,6 +228,11 @@ async function versionHistory(
     if ([...newIds].every((id) => touched.has(id))) return { versions, replaceAll: false };
   }
   return { versions: versionsFromLog(await logChanges(repo, commit, prefix), current), replaceAll: true };
+}
+
+/** The id of an accepted document file. */
+function idOf(file: LoadedFile): string {
+  return (file.result.document as ParsedDocument).frontMatter.id;
 }
 
 async function readMeta(index: Client): Promise<Map<string, string>> {
