@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -185,6 +185,34 @@ describe('incremental indexing', () => {
       args: ['LL-0001'],
     });
     expect(moved.rows[0]?.n).toBe(2);
+  });
+
+  it('checks unchanged documents again when something they reference goes away', async () => {
+    await repo.write('content/lessons/LL-0002-a.mdx', lesson('LL-0002', 'Lesson two about the blanking die'));
+    await repo.write(
+      'content/lessons/LL-0003-b.mdx',
+      lesson('LL-0003', 'Lesson three builds on lesson two', { body: 'See [lesson two](./LL-0002-a.mdx).' }),
+    );
+    await repo.commit('Initial content', '2026-01-01');
+    await indexOnce();
+
+    await repo.git('rm', '-q', 'content/lessons/LL-0002-a.mdx');
+    const report = await indexOnce();
+    // LL-0003 did not change, but its link now dangles: reported, and its last good version kept.
+    expect(report.diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual(['lessons/LL-0003-b.mdx BROKEN_LINK']);
+    expect(report.rejected).toEqual(['lessons/LL-0003-b.mdx']);
+    expect(await ids()).toEqual(['LL-0001', 'LL-0003', 'RCA-0001', 'SOP-0001']);
+  });
+
+  it('does not parse a file again when only its modification time changed', async () => {
+    await repo.commit('Initial content', '2026-01-01');
+    await indexOnce();
+    const path = join(repo.dir, 'content/lessons/LL-0001-base.mdx');
+    await utimes(path, new Date('2026-05-01'), new Date('2026-05-01'));
+    const touched = await indexOnce();
+    expect(touched).toMatchObject({ written: 0, removed: 0 });
+    // The new stamp was recorded: the next run does not even read the file.
+    expect(await indexOnce()).toMatchObject({ unchanged: true });
   });
 
   it('indexes git at a ref, not the working tree', async () => {

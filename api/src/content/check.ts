@@ -10,35 +10,58 @@ import { locatePath } from './front-matter.ts';
 import { type FrontMatter, type Kind, kindOfId } from './schema.ts';
 import { suggest, type Taxonomy, TERM_FIELDS } from './taxonomy.ts';
 
+/**
+ * A document known to be valid and unchanged (from the index): it takes part in id,
+ * reference and cycle resolution, but its own rules are not run again.
+ */
+export interface KnownDocument {
+  id: string;
+  path: string;
+  supersedes: readonly string[];
+}
+
 /** Everything the corpus rules look at. */
 export interface CorpusInput {
+  /** Documents to check. */
   results: readonly ParseResult[];
+  /** The rest of the corpus, not checked again (an incremental index run). */
+  known?: readonly KnownDocument[];
   taxonomy: Taxonomy;
   /** Every file under the content root (relative, `/`-separated), for link targets. */
   allPaths: ReadonlySet<string>;
 }
 
 /** Runs the corpus rules; per-file problems are already in each `ParseResult`. */
-export function checkCorpus({ results, taxonomy, allPaths }: CorpusInput): Diagnostic[] {
+export function checkCorpus({ results, known = [], taxonomy, allPaths }: CorpusInput): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const byId = new Map<string, ParseResult[]>();
+  // Every claimant of each id: checked documents (with their location) and known ones.
+  const byId = new Map<string, { path: string; at: Location }[]>();
+  const claim = (id: string, path: string, at: Location) => {
+    const list = byId.get(id) ?? [];
+    list.push({ path, at });
+    byId.set(id, list);
+  };
   for (const result of results) {
     if (result.declaredId === undefined) continue;
-    const list = byId.get(result.declaredId) ?? [];
-    list.push(result);
-    byId.set(result.declaredId, list);
+    claim(
+      result.declaredId,
+      result.path,
+      result.document ? locatePath(result.document.positions, ['id']) : { line: 1, column: 1 },
+    );
   }
+  for (const document of known) claim(document.id, document.path, { line: 2, column: 1 });
   for (const [id, list] of byId) {
     if (list.length < 2) continue;
-    for (const result of list) {
-      const others = list.filter((other) => other !== result).map((other) => other.path);
-      const at = result.document ? locatePath(result.document.positions, ['id']) : { line: 1, column: 1 };
-      diagnostics.push(diagnostic(result.path, at, 'DUPLICATE_ID', `id ${id} is also used by ${others.join(', ')}`));
+    for (const claimant of list) {
+      const others = list.filter((other) => other !== claimant).map((other) => other.path);
+      diagnostics.push(
+        diagnostic(claimant.path, claimant.at, 'DUPLICATE_ID', `id ${id} is also used by ${others.join(', ')}`),
+      );
     }
   }
   const documents = results.flatMap((result) => (result.document ? [result.document] : []));
   const kindOf = (id: string): Kind | undefined => (byId.has(id) ? kindOfId(id) : undefined);
-  const documentPaths = new Set(results.map((result) => result.path));
+  const documentPaths = new Set([...results.map((result) => result.path), ...known.map((document) => document.path)]);
 
   for (const document of documents) {
     const report = (at: Location, code: DiagnosticCode, message: string, hint?: string) =>
@@ -48,7 +71,7 @@ export function checkCorpus({ results, taxonomy, allPaths }: CorpusInput): Diagn
     checkReferences(document, kindOf, report);
     checkLinks(document, documentPaths, allPaths, report);
   }
-  checkSupersedesCycles(documents, diagnostics);
+  checkSupersedesCycles(documents, known, diagnostics);
   return diagnostics;
 }
 
@@ -179,22 +202,30 @@ function decodeURIComponentSafe(value: string): string {
   }
 }
 
-function checkSupersedesCycles(documents: readonly ParsedDocument[], diagnostics: Diagnostic[]): void {
-  const byId = new Map(documents.map((document) => [document.frontMatter.id, document]));
+function checkSupersedesCycles(
+  documents: readonly ParsedDocument[],
+  known: readonly KnownDocument[],
+  diagnostics: Diagnostic[],
+): void {
+  const checked = new Map(documents.map((document) => [document.frontMatter.id, document]));
+  const edges = new Map<string, readonly string[]>(known.map((document) => [document.id, document.supersedes]));
+  for (const document of documents) edges.set(document.frontMatter.id, document.frontMatter.supersedes);
   const state = new Map<string, 'visiting' | 'done'>();
   const reported = new Set<string>();
   const visit = (id: string, trail: string[]): void => {
-    const document = byId.get(id);
-    if (!document || state.get(id) === 'done') return;
+    const next = edges.get(id);
+    if (!next || state.get(id) === 'done') return;
     if (state.get(id) === 'visiting') {
       const cycle = trail.slice(trail.indexOf(id));
       const key = [...cycle].sort().join(',');
-      if (!reported.has(key)) {
+      // A cycle can only appear through a checked document: report it there.
+      const at = cycle.map((member) => checked.get(member)).find((document) => document !== undefined);
+      if (!reported.has(key) && at) {
         reported.add(key);
         diagnostics.push(
           diagnostic(
-            document.path,
-            locatePath(document.positions, ['supersedes']),
+            at.path,
+            locatePath(at.positions, ['supersedes']),
             'SUPERSEDES_CYCLE',
             `supersedes loops: ${[...cycle, id].join(' → ')}`,
           ),
@@ -203,8 +234,8 @@ function checkSupersedesCycles(documents: readonly ParsedDocument[], diagnostics
       return;
     }
     state.set(id, 'visiting');
-    for (const next of document.frontMatter.supersedes) visit(next, [...trail, id]);
+    for (const target of next) visit(target, [...trail, id]);
     state.set(id, 'done');
   };
-  for (const id of byId.keys()) visit(id, []);
+  for (const id of edges.keys()) visit(id, []);
 }

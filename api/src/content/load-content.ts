@@ -1,48 +1,55 @@
 /**
- * Reads a whole content tree through a source, parses every document in the worker pool
- * and runs the corpus rules. The one entry point shared by `hansei check` and the indexer;
- * the indexer passes `reuse` to skip files whose digest it has already indexed.
+ * Reads a content tree through a source and parses its documents in the worker pool.
+ * `loadContent` then runs the corpus rules over everything (`hansei check`); the indexer
+ * calls `readContent` with `isUnchanged` and checks only what a change can affect.
  */
 import { createHash } from 'node:crypto';
 import { type CorpusInput, checkCorpus } from './check.ts';
 import { compareDiagnostics, type Diagnostic, diagnostic } from './diagnostics.ts';
-import type { ParsedDocument, ParseResult } from './document.ts';
+import type { ParseResult } from './document.ts';
 import type { DocumentParser } from './parse-pool.ts';
 import { blobDigest, type ContentSource, isDocumentPath, type SourceEntry } from './source.ts';
-import { loadTaxonomy } from './taxonomy.ts';
+import { loadTaxonomy, type Taxonomy } from './taxonomy.ts';
 
 /** One document file and what became of it. */
 export interface LoadedFile {
   path: string;
-  /** Git blob id of the bytes (undefined only when the file could not be read). */
+  /** Git blob id of the bytes; undefined when the file was skipped as unchanged or unreadable. */
   digest: string | undefined;
   stamp: string | undefined;
-  /** True when the parsed model came from `reuse` instead of the parser. */
-  reused: boolean;
-  result: ParseResult;
+  /** The parse result; undefined when `isUnchanged` said the file need not be read. */
+  result: ParseResult | undefined;
 }
 
-/** The checked content: every document's parse result and every problem, sorted. */
-export interface LoadedContent extends CorpusInput {
+/** Files, parsed where needed, and the taxonomy. */
+export interface ReadContent {
   files: LoadedFile[];
+  taxonomy: Taxonomy;
+  taxonomyDiagnostics: Diagnostic[];
   /** A digest over all taxonomy files: derived data must be rebuilt when it changes. */
   taxonomyDigest: string;
-  diagnostics: Diagnostic[];
+  /** Every file under the content root, for link targets. */
+  allPaths: Set<string>;
 }
 
-/** Returns a previously parsed (valid) model for a file that has not changed. */
-export type ReuseModel = (path: string, marker: { digest?: string; stamp?: string }) => ParsedDocument | undefined;
+/** Tells whether a file is the one already indexed, by its digest or its stamp. */
+export type IsUnchanged = (path: string, marker: { digest?: string; stamp?: string }) => boolean;
 
-export interface LoadContentOptions {
+export interface ReadContentOptions {
   source: ContentSource;
   parser: DocumentParser;
-  reuse?: ReuseModel;
+  isUnchanged?: IsUnchanged;
   /** Called as documents finish. */
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Loads, parses and checks all content; never throws for content problems. */
-export async function loadContent({ source, parser, reuse, onProgress }: LoadContentOptions): Promise<LoadedContent> {
+/** Reads the taxonomy and every document not known to be unchanged. */
+export async function readContent({
+  source,
+  parser,
+  isUnchanged,
+  onProgress,
+}: ReadContentOptions): Promise<ReadContent> {
   const entries = await source.list();
   const allPaths = new Set(entries.map((entry) => entry.path));
   const documents = entries.filter((entry) => isDocumentPath(entry.path));
@@ -61,41 +68,47 @@ export async function loadContent({ source, parser, reuse, onProgress }: LoadCon
   const lane = async () => {
     while (next < documents.length) {
       const index = next++;
-      files[index] = await loadFile(documents[index] as SourceEntry, source, parser, reuse);
+      files[index] = await readFile(documents[index] as SourceEntry, source, parser, isUnchanged);
       onProgress?.(++done, documents.length);
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  return { files, taxonomy, taxonomyDiagnostics, taxonomyDigest: taxonomyHash.digest('hex'), allPaths };
+}
 
-  const results = files.map((file) => file.result);
-  const input: CorpusInput = { results, taxonomy, allPaths };
-  const diagnostics = [
-    ...taxonomyDiagnostics,
-    ...results.flatMap((result) => result.diagnostics),
-    ...checkCorpus(input),
-  ];
-  diagnostics.sort(compareDiagnostics);
-  return { ...input, files, taxonomyDigest: taxonomyHash.digest('hex'), diagnostics };
+/** Every document parsed and checked, with all problems sorted like a compiler's. */
+export interface LoadedContent extends CorpusInput {
+  diagnostics: Diagnostic[];
+}
+
+/** Loads, parses and checks all content; never throws for content problems. */
+export async function loadContent(options: Omit<ReadContentOptions, 'isUnchanged'>): Promise<LoadedContent> {
+  const read = await readContent(options);
+  const results = read.files.map((file) => file.result as ParseResult);
+  const input: CorpusInput = { results, taxonomy: read.taxonomy, allPaths: read.allPaths };
+  return { ...input, diagnostics: collectDiagnostics(read.taxonomyDiagnostics, results, checkCorpus(input)) };
+}
+
+/** All problems of a run, in file, line, column order. */
+export function collectDiagnostics(
+  taxonomy: Diagnostic[],
+  results: readonly ParseResult[],
+  corpus: Diagnostic[],
+): Diagnostic[] {
+  return [...taxonomy, ...results.flatMap((result) => result.diagnostics), ...corpus].sort(compareDiagnostics);
 }
 
 const IN_FLIGHT = 32;
 
-async function loadFile(
+async function readFile(
   entry: SourceEntry,
   source: ContentSource,
   parser: DocumentParser,
-  reuse: ReuseModel | undefined,
+  isUnchanged: IsUnchanged | undefined,
 ): Promise<LoadedFile> {
   const { path, stamp } = entry;
-  const reused = (document: ParsedDocument, digest: string | undefined): LoadedFile => ({
-    path,
-    digest,
-    stamp,
-    reused: true,
-    result: { path, declaredId: document.frontMatter.id, document, diagnostics: [] },
-  });
-  const known = reuse?.(path, { digest: entry.digest, stamp });
-  if (known) return reused(known, entry.digest ?? undefined);
+  if (isUnchanged?.(path, { digest: entry.digest, stamp }))
+    return { path, digest: entry.digest, stamp, result: undefined };
 
   let bytes: Uint8Array | undefined;
   try {
@@ -105,23 +118,15 @@ async function loadFile(
       path,
       digest: undefined,
       stamp,
-      reused: false,
       result: unreadable(path, error instanceof Error ? error.message : String(error)),
     };
   }
   if (bytes === undefined)
-    return {
-      path,
-      digest: undefined,
-      stamp,
-      reused: false,
-      result: unreadable(path, 'file disappeared while reading'),
-    };
+    return { path, digest: undefined, stamp, result: unreadable(path, 'file disappeared while reading') };
   const digest = entry.digest ?? blobDigest(bytes);
   // Touched but unchanged (same bytes, new modification time): no need to parse again.
-  const same = entry.digest === undefined ? reuse?.(path, { digest }) : undefined;
-  if (same) return reused(same, digest);
-  return { path, digest, stamp, reused: false, result: await parser.parse(path, bytes) };
+  if (entry.digest === undefined && isUnchanged?.(path, { digest })) return { path, digest, stamp, result: undefined };
+  return { path, digest, stamp, result: await parser.parse(path, bytes) };
 }
 
 function unreadable(path: string, message: string): ParseResult {

@@ -51,7 +51,10 @@ interface Slot {
 
 const WORKER_URL = new URL('./parse-worker.ts', import.meta.url);
 
-/** Starts a parser pool. Workers start lazily, on the first parses. */
+/**
+ * Starts a parser pool. Its workers start at once: loading the MDX toolchain takes a few
+ * hundred milliseconds, which then overlaps with listing and reading files.
+ */
 export function createParserPool(options: ParserPoolOptions = {}): DocumentParser {
   const size = Math.max(1, options.workers ?? Math.min(availableParallelism(), 4));
   const timeoutMs = options.timeoutMs ?? 5000;
@@ -134,6 +137,8 @@ export function createParserPool(options: ParserPoolOptions = {}): DocumentParse
       idle.worker.postMessage(request);
     }
   };
+
+  for (let i = 0; i < size; i++) spawn();
 
   return {
     parse(path, bytes) {

@@ -3,7 +3,8 @@
  * the same rules run on a working tree, on git at a ref, or on a source that fails.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { createBlobReader, listTree } from '../git/git.ts';
 
@@ -47,12 +48,11 @@ export function createWorkingTreeSource(root: string): ContentSource {
         }))
         .filter(({ path }) => !isSkipped(path))
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      return Promise.all(
-        files.map(async ({ full, path }) => {
-          const info = await stat(full, { bigint: true });
-          return { path, stamp: `${info.size}:${info.mtimeNs}:${info.ino}` };
-        }),
-      );
+      // Synchronous stats: for thousands of small calls far cheaper than the thread pool.
+      return files.map(({ full, path }) => {
+        const info = statSync(full, { bigint: true });
+        return { path, stamp: `${info.size}:${info.mtimeNs}:${info.ino}` };
+      });
     },
     async read(path) {
       try {

@@ -8,11 +8,13 @@
  */
 import { relative, sep } from 'node:path';
 import type { Client, InStatement } from '@libsql/client';
+import { checkCorpus, type KnownDocument } from '../content/check.ts';
 import { type Diagnostic, summarize } from '../content/diagnostics.ts';
-import type { ParsedDocument } from '../content/document.ts';
-import { type LoadedFile, loadContent } from '../content/load-content.ts';
+import type { ParsedDocument, ParseResult } from '../content/document.ts';
+import { collectDiagnostics, type LoadedFile, type ReadContent, readContent } from '../content/load-content.ts';
 import type { DocumentParser } from '../content/parse-pool.ts';
 import { type ContentSource, createGitSource, createWorkingTreeSource } from '../content/source.ts';
+import type { Taxonomy } from '../content/taxonomy.ts';
 import { findRepository, headCommit, isAncestor, logChanges, resolveCommit } from '../git/git.ts';
 import { createRowWriter, DOCUMENT_TABLES, deleteDocuments, fromStoredModel } from './document-rows.ts';
 import { type Version, versionsFromLog } from './history.ts';
@@ -54,8 +56,6 @@ interface StoredRow {
   path: string;
   digest: string;
   stamp: string | null;
-  model: string;
-  body_text: string;
 }
 
 /** Runs one index pass. Throws only for infrastructure failures (git, database). */
@@ -79,61 +79,124 @@ export async function runIndex(options: IndexOptions): Promise<IndexReport> {
 
   const meta = await readMeta(index);
   const stored = full ? new Map<string, StoredRow>() : await readStoredRows(index);
-  const reuse = (path: string, marker: { digest?: string; stamp?: string }): ParsedDocument | undefined => {
+  const isUnchanged = (path: string, marker: { digest?: string; stamp?: string }): boolean => {
     const row = stored.get(path);
-    if (!row) return undefined;
-    const same =
-      (marker.digest !== undefined && marker.digest === row.digest) ||
-      (marker.stamp !== undefined && marker.stamp === row.stamp);
-    return same ? fromStoredModel(row.model, row.body_text) : undefined;
+    return (
+      row !== undefined &&
+      ((marker.digest !== undefined && marker.digest === row.digest) ||
+        (marker.stamp !== undefined && marker.stamp === row.stamp))
+    );
   };
 
-  let content: Awaited<ReturnType<typeof loadContent>>;
+  let read: ReadContent;
   try {
-    content = await loadContent({ source, parser, reuse, onProgress: options.onProgress });
+    read = await readContent({ source, parser, isUnchanged, onProgress: options.onProgress });
   } finally {
     source.close?.();
   }
-  const rejectedPaths = new Set(content.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
-  const accepted = content.files.filter((file) => file.result.document && !rejectedPaths.has(file.path));
-  const rejected = content.files.filter((file) => !accepted.includes(file)).map((file) => file.path);
-  log(`checked ${content.files.length} documents: ${summarize(content.diagnostics, content.files.length)}`);
+  const taxonomyChanged = full || meta.get('taxonomy_digest') !== read.taxonomyDigest;
 
-  // What the index will hold: accepted documents, plus the last good version of rejected ones.
-  const storedById = new Map([...stored.values()].map((row) => [row.id, row]));
-  const next = new Map<string, LoadedFile>();
-  for (const file of accepted) next.set(idOf(file), file);
-  const kept = new Set<string>();
+  // Which unchanged documents a change can affect: with a new taxonomy, all of them;
+  // otherwise those linking to a document that was edited, moved or deleted.
+  const unchangedFiles = read.files.filter((file) => file.result === undefined);
+  const parsedFiles = read.files.filter((file) => file.result !== undefined);
+  const present = new Set(read.files.map((file) => file.path));
+  const touched = new Set<string>();
+  for (const row of stored.values()) if (!present.has(row.path)) touched.add(row.id);
+  for (const file of parsedFiles) {
+    const before = stored.get(file.path);
+    if (before) touched.add(before.id);
+    if (file.result?.declaredId) touched.add(file.result.declaredId);
+  }
+  const unchangedIds = unchangedFiles.map((file) => (stored.get(file.path) as StoredRow).id);
+  const affected = taxonomyChanged ? new Set(unchangedIds) : await linkingTo(index, touched);
+  const models = await readModels(
+    index,
+    unchangedIds.filter((id) => affected.has(id)),
+  );
+  const supersedes = await readSupersedes(index);
+
+  const checked: LoadedFile[] = [...parsedFiles];
+  const known: KnownDocument[] = [];
+  for (const file of unchangedFiles) {
+    const row = stored.get(file.path) as StoredRow;
+    const document = models.get(row.id);
+    if (document) {
+      checked.push({
+        ...file,
+        digest: file.digest ?? row.digest,
+        result: { path: file.path, declaredId: row.id, document, diagnostics: [] },
+      });
+    } else {
+      known.push({ id: row.id, path: row.path, supersedes: supersedes.get(row.id) ?? [] });
+    }
+  }
+  const results = checked.map((file) => file.result as ParseResult);
+  const diagnostics = collectDiagnostics(
+    read.taxonomyDiagnostics,
+    results,
+    checkCorpus({ results, known, taxonomy: read.taxonomy, allPaths: read.allPaths }),
+  );
+  const rejectedPaths = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
+  const accepted = checked.filter((file) => file.result?.document && !rejectedPaths.has(file.path));
+  const rejected = read.files
+    .filter((file) => rejectedPaths.has(file.path) || (file.result && !file.result.document))
+    .map((file) => file.path);
+  log(`checked ${checked.length} of ${read.files.length} documents: ${summarize(diagnostics, checked.length)}`);
+
+  // What the index will hold: accepted and known documents, plus the last good version
+  // of rejected ones.
+  const next = new Map<string, string>(); // id → path
+  for (const document of known) next.set(document.id, document.path);
+  for (const file of accepted) next.set(idOf(file), file.path);
   for (const path of rejected) {
     const row = stored.get(path);
-    if (row && !next.has(row.id)) kept.add(row.id);
+    if (row && !next.has(row.id)) next.set(row.id, row.path);
   }
-  const taxonomyChanged = full || meta.get('taxonomy_digest') !== content.taxonomyDigest;
-  const toWrite = [...next.values()].filter((file) => {
-    if (taxonomyChanged || !file.reused) return true;
-    const row = storedById.get(idOf(file));
-    return !row || row.path !== file.path || (file.stamp !== undefined && row.stamp !== file.stamp);
-  });
-  const removed = [...storedById.keys()].filter((id) => !next.has(id) && !kept.has(id));
-  const newIds = new Set(toWrite.map((file) => idOf(file)).filter((id) => !storedById.has(id)));
+  const toWrite = accepted.filter((file) => taxonomyChanged || parsedFiles.includes(file));
+  const storedIds = new Set([...stored.values()].map((row) => row.id));
+  const removed = [...storedIds].filter((id) => !next.has(id));
+  const newIds = new Set(toWrite.map(idOf).filter((id) => !storedIds.has(id)));
+  // Touched but unchanged files: remember their new stamp so the next run skips them unread.
+  const restamped = unchangedFiles.filter(
+    (file) => file.stamp !== undefined && file.stamp !== stored.get(file.path)?.stamp,
+  );
 
   const history =
     repo && commit ? await versionHistory(repo, prefix, commit, meta.get('commit'), next, newIds, full) : undefined;
   const commitChanged = (commit ?? '') !== (meta.get('commit') ?? '');
-  const unchanged = !full && toWrite.length === 0 && removed.length === 0 && !taxonomyChanged && !commitChanged;
+  const unchanged =
+    !full &&
+    toWrite.length === 0 &&
+    removed.length === 0 &&
+    restamped.length === 0 &&
+    !taxonomyChanged &&
+    !commitChanged;
 
   if (unchanged) {
     log('index is up to date');
   } else {
-    const statements = buildBatch({ full, content, toWrite, removed, taxonomyChanged, history, commit, now, next });
+    const statements = buildBatch({
+      full,
+      taxonomy: read.taxonomy,
+      taxonomyDigest: read.taxonomyDigest,
+      toWrite,
+      removed,
+      restamped,
+      taxonomyChanged,
+      history,
+      commit,
+      now,
+      next,
+    });
     log(
       `writing index: ${toWrite.length} documents written, ${removed.length} removed (${statements.length} statements)`,
     );
     await index.batch(statements, 'write');
   }
   return {
-    diagnostics: content.diagnostics,
-    documents: next.size + kept.size,
+    diagnostics,
+    documents: next.size,
     written: unchanged ? 0 : toWrite.length,
     removed: unchanged ? 0 : removed.length,
     rejected,
@@ -144,21 +207,26 @@ export async function runIndex(options: IndexOptions): Promise<IndexReport> {
 
 interface BatchInput {
   full: boolean;
-  content: Awaited<ReturnType<typeof loadContent>>;
+  taxonomy: Taxonomy;
+  taxonomyDigest: string;
   toWrite: LoadedFile[];
   removed: string[];
+  restamped: LoadedFile[];
   taxonomyChanged: boolean;
   history: { versions: Version[]; replaceAll: boolean } | undefined;
   commit: string | undefined;
   now: string;
-  next: ReadonlyMap<string, LoadedFile>;
+  /** Document id → path of everything the index will hold. */
+  next: ReadonlyMap<string, string>;
 }
 
 function buildBatch({
   full,
-  content,
+  taxonomy,
+  taxonomyDigest,
   toWrite,
   removed,
+  restamped,
   taxonomyChanged,
   history,
   commit,
@@ -173,11 +241,13 @@ function buildBatch({
     statements.push(...deleteDocuments([...removed, ...toWrite.map((file) => idOf(file))]));
     for (const id of removed) statements.push({ sql: 'DELETE FROM versions WHERE document_id = ?', args: [id] });
   }
-  const idOfPath = new Map([...next.values()].map((file) => [file.path, idOf(file)]));
+  for (const file of restamped)
+    statements.push({ sql: 'UPDATE documents SET stamp = ? WHERE path = ?', args: [file.stamp ?? null, file.path] });
+  const idOfPath = new Map([...next].map(([id, path]) => [path, id]));
   const writer = createRowWriter();
   for (const file of toWrite) {
-    writer.add(file.result.document as ParsedDocument, {
-      taxonomy: content.taxonomy,
+    writer.add(documentOf(file), {
+      taxonomy,
       digest: file.digest ?? '',
       stamp: file.stamp,
       idOfPath,
@@ -185,7 +255,7 @@ function buildBatch({
     });
   }
   statements.push(...writer.statements());
-  if (taxonomyChanged) statements.push(...taxonomyStatements(content.taxonomy));
+  if (taxonomyChanged) statements.push(...taxonomyStatements(taxonomy));
   if (history) {
     if (history.replaceAll && !full) statements.push({ sql: 'DELETE FROM versions', args: [] });
     for (const v of history.versions) {
@@ -200,7 +270,7 @@ function buildBatch({
       sql: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       args: [key, value],
     });
-  setMeta('taxonomy_digest', content.taxonomyDigest);
+  setMeta('taxonomy_digest', taxonomyDigest);
   setMeta('commit', commit ?? '');
   setMeta('indexed_at', now);
   return statements;
@@ -215,12 +285,12 @@ async function versionHistory(
   prefix: string,
   commit: string,
   lastCommit: string | undefined,
-  next: ReadonlyMap<string, LoadedFile>,
+  next: ReadonlyMap<string, string>,
   newIds: ReadonlySet<string>,
   full: boolean,
 ): Promise<{ versions: Version[]; replaceAll: boolean }> {
   const base = prefix ? `${prefix}/` : '';
-  const current = new Map([...next].map(([id, file]) => [`${base}${file.path}`, id]));
+  const current = new Map([...next].map(([id, path]) => [`${base}${path}`, id]));
   if (!full && lastCommit && (lastCommit === commit || (await isAncestor(repo, lastCommit, commit)))) {
     const versions =
       lastCommit === commit ? [] : versionsFromLog(await logChanges(repo, `${lastCommit}..${commit}`, prefix), current);
@@ -230,9 +300,15 @@ async function versionHistory(
   return { versions: versionsFromLog(await logChanges(repo, commit, prefix), current), replaceAll: true };
 }
 
-/** The id of an accepted document file. */
+/** The parsed document of an accepted file (accepted files always have one). */
+function documentOf(file: LoadedFile): ParsedDocument {
+  const document = file.result?.document;
+  if (!document) throw new Error(`internal error: ${file.path} was accepted without a parsed document`);
+  return document;
+}
+
 function idOf(file: LoadedFile): string {
-  return (file.result.document as ParsedDocument).frontMatter.id;
+  return documentOf(file).frontMatter.id;
 }
 
 async function readMeta(index: Client): Promise<Map<string, string>> {
@@ -241,6 +317,60 @@ async function readMeta(index: Client): Promise<Map<string, string>> {
 }
 
 async function readStoredRows(index: Client): Promise<Map<string, StoredRow>> {
-  const rows = (await index.execute('SELECT id, path, digest, stamp, model, body_text FROM documents')).rows;
-  return new Map(rows.map((row) => [String(row.path), row as unknown as StoredRow]));
+  const rows = (await index.execute('SELECT id, path, digest, stamp FROM documents')).rows;
+  return new Map(
+    rows.map((row) => [
+      String(row.path),
+      {
+        id: String(row.id),
+        path: String(row.path),
+        digest: String(row.digest),
+        stamp: row.stamp === null ? null : String(row.stamp),
+      },
+    ]),
+  );
+}
+
+/** Ids of documents with a link of any type to one of `targets`. */
+async function linkingTo(index: Client, targets: ReadonlySet<string>): Promise<Set<string>> {
+  const sources = new Set<string>();
+  const ids = [...targets];
+  for (let start = 0; start < ids.length; start += 500) {
+    const chunk = ids.slice(start, start + 500);
+    const rows = (
+      await index.execute({
+        sql: `SELECT DISTINCT source_id FROM links WHERE target_id IN (${chunk.map(() => '?').join(', ')})`,
+        args: chunk,
+      })
+    ).rows;
+    for (const row of rows) sources.add(String(row.source_id));
+  }
+  return sources;
+}
+
+/** Stored models of the given documents, to check them again. */
+async function readModels(index: Client, ids: readonly string[]): Promise<Map<string, ParsedDocument>> {
+  const models = new Map<string, ParsedDocument>();
+  for (let start = 0; start < ids.length; start += 500) {
+    const chunk = ids.slice(start, start + 500);
+    const rows = (
+      await index.execute({
+        sql: `SELECT id, model, body_text FROM documents WHERE id IN (${chunk.map(() => '?').join(', ')})`,
+        args: chunk,
+      })
+    ).rows;
+    for (const row of rows) models.set(String(row.id), fromStoredModel(String(row.model), String(row.body_text)));
+  }
+  return models;
+}
+
+/** Supersedes edges of the whole index, for cycle detection across unchanged documents. */
+async function readSupersedes(index: Client): Promise<Map<string, string[]>> {
+  const edges = new Map<string, string[]>();
+  for (const row of (await index.execute("SELECT source_id, target_id FROM links WHERE type = 'supersedes'")).rows) {
+    const list = edges.get(String(row.source_id)) ?? [];
+    list.push(String(row.target_id));
+    edges.set(String(row.source_id), list);
+  }
+  return edges;
 }
