@@ -32,4 +32,20 @@ export const EVENTS_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID`,
     ],
   },
+  {
+    version: 2,
+    name: 'daily aggregates maintained by a trigger',
+    statements: [
+      // Fires only for rows really inserted: a replayed client_id (ON CONFLICT DO NOTHING)
+      // changes neither the events nor their counts.
+      `CREATE TRIGGER events_count_daily AFTER INSERT ON events
+       WHEN NEW.document_id IS NOT NULL
+       BEGIN
+         INSERT INTO event_daily (document_id, day, kind, count)
+         VALUES (NEW.document_id, substr(NEW.occurred_at, 1, 10), NEW.kind, 1)
+         ON CONFLICT (document_id, day, kind) DO UPDATE SET count = count + 1;
+       END`,
+      'CREATE INDEX event_daily_day ON event_daily (day)',
+    ],
+  },
 ];

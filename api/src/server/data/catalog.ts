@@ -1,0 +1,209 @@
+/**
+ * The API's read model of the content index: every document's metadata, facet terms,
+ * links and the taxonomy, held in memory and reloaded when the index changes. Filters,
+ * facet counts and ranking run here in microseconds; SQLite does full-text matching and
+ * long text (bodies, snippets, versions).
+ */
+import type { Client } from '@libsql/client';
+import type { FrontMatter } from '../../content/schema.ts';
+import type { BusinessUnit, Person, ReviewPolicy } from '../../content/taxonomy-schema.ts';
+import type { Dimension, LinkType } from '../../index/document-rows.ts';
+
+/** A document as the API sees it (the index row, without the body). */
+export interface DocumentRecord {
+  id: string;
+  kind: FrontMatter['kind'];
+  path: string;
+  title: string;
+  summary: string;
+  status: FrontMatter['status'];
+  businessUnit: string;
+  owner: string;
+  severity: string | null;
+  created: string;
+  indexedAt: string;
+  frontMatter: FrontMatter;
+  /** Terms by dimension: directly tagged, and with ancestors. */
+  direct: Record<Dimension, string[]>;
+  all: Record<Dimension, string[]>;
+}
+
+/** A taxonomy term row. */
+export interface TermRecord {
+  dimension: Dimension | 'person';
+  id: string;
+  label: string;
+  parentId: string | null;
+  aliases: string[];
+  deprecated: boolean;
+  replacedBy: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface LinkRecord {
+  source: string;
+  target: string;
+  type: LinkType;
+}
+
+export interface Catalog {
+  /** `indexed_at` of the index this catalog was read from. */
+  version: string;
+  documents: Map<string, DocumentRecord>;
+  terms: Record<Dimension | 'person', Map<string, TermRecord>>;
+  linksFrom: Map<string, LinkRecord[]>;
+  linksTo: Map<string, LinkRecord[]>;
+  /** Lower-cased label/alias phrase → the terms it names (for synonym expansion). */
+  phrases: Map<string, { dimension: Dimension; id: string }[]>;
+  /** Every word of titles and taxonomy labels and aliases (for typo correction). */
+  vocabulary: Set<string>;
+  /** Documents per term, descendants included. */
+  counts: Record<Dimension, Map<string, number>>;
+}
+
+const EMPTY_TERMS = (): Record<Dimension, string[]> => ({
+  businessUnit: [],
+  process: [],
+  failureMode: [],
+  equipment: [],
+});
+
+/** Splits text into lower-case words (letters and digits, any script). */
+export function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** Reads the whole read model from the index. */
+export async function loadCatalog(index: Client): Promise<Catalog> {
+  const [meta, documents, terms, links, taxonomy] = await index.batch(
+    [
+      "SELECT value FROM meta WHERE key = 'indexed_at'",
+      'SELECT id, kind, path, title, summary, status, business_unit, owner, severity, created, indexed_at, front_matter FROM documents',
+      'SELECT document_id, dimension, term_id, direct FROM document_terms',
+      'SELECT source_id, target_id, type FROM links',
+      'SELECT dimension, id, label, parent_id, aliases, deprecated, replaced_by, data FROM taxonomy_terms',
+    ],
+    'read',
+  );
+  const catalog: Catalog = {
+    version: String(meta?.rows[0]?.value ?? ''),
+    documents: new Map(),
+    terms: {
+      businessUnit: new Map(),
+      process: new Map(),
+      failureMode: new Map(),
+      equipment: new Map(),
+      person: new Map(),
+    },
+    linksFrom: new Map(),
+    linksTo: new Map(),
+    phrases: new Map(),
+    vocabulary: new Set(),
+    counts: { businessUnit: new Map(), process: new Map(), failureMode: new Map(), equipment: new Map() },
+  };
+  for (const row of documents?.rows ?? []) {
+    const title = String(row.title);
+    catalog.documents.set(String(row.id), {
+      id: String(row.id),
+      kind: String(row.kind) as DocumentRecord['kind'],
+      path: String(row.path),
+      title,
+      summary: String(row.summary),
+      status: String(row.status) as DocumentRecord['status'],
+      businessUnit: String(row.business_unit),
+      owner: String(row.owner),
+      severity: row.severity === null ? null : String(row.severity),
+      created: String(row.created),
+      indexedAt: String(row.indexed_at),
+      frontMatter: JSON.parse(String(row.front_matter)) as FrontMatter,
+      direct: EMPTY_TERMS(),
+      all: EMPTY_TERMS(),
+    });
+    for (const word of words(title)) catalog.vocabulary.add(word);
+  }
+  for (const row of terms?.rows ?? []) {
+    const document = catalog.documents.get(String(row.document_id));
+    if (!document) continue;
+    const dimension = String(row.dimension) as Dimension;
+    const term = String(row.term_id);
+    document.all[dimension].push(term);
+    catalog.counts[dimension].set(term, (catalog.counts[dimension].get(term) ?? 0) + 1);
+    if (Number(row.direct) === 1) document.direct[dimension].push(term);
+  }
+  for (const row of links?.rows ?? []) {
+    const link: LinkRecord = {
+      source: String(row.source_id),
+      target: String(row.target_id),
+      type: String(row.type) as LinkType,
+    };
+    push(catalog.linksFrom, link.source, link);
+    push(catalog.linksTo, link.target, link);
+  }
+  for (const row of taxonomy?.rows ?? []) {
+    const term: TermRecord = {
+      dimension: String(row.dimension) as TermRecord['dimension'],
+      id: String(row.id),
+      label: String(row.label),
+      parentId: row.parent_id === null ? null : String(row.parent_id),
+      aliases: JSON.parse(String(row.aliases)) as string[],
+      deprecated: Number(row.deprecated) === 1,
+      replacedBy: row.replaced_by === null ? null : String(row.replaced_by),
+      data: JSON.parse(String(row.data)) as Record<string, unknown>,
+    };
+    catalog.terms[term.dimension].set(term.id, term);
+    if (term.dimension === 'person') continue;
+    for (const phrase of [term.label, ...term.aliases, term.id.split('.').at(-1) ?? term.id]) {
+      const key = words(phrase).join(' ');
+      if (!key) continue;
+      push(catalog.phrases, key, { dimension: term.dimension, id: term.id });
+      for (const word of words(phrase)) catalog.vocabulary.add(word);
+    }
+  }
+  return catalog;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** A business unit's stewards and policy, from its taxonomy row. */
+export function unitOf(catalog: Catalog, id: string): BusinessUnit | undefined {
+  return catalog.terms.businessUnit.get(id)?.data as BusinessUnit | undefined;
+}
+
+export function policyOf(catalog: Catalog, unitId: string): ReviewPolicy | undefined {
+  return unitOf(catalog, unitId)?.review_policy;
+}
+
+export function personOf(catalog: Catalog, id: string): Person | undefined {
+  return catalog.terms.person.get(id)?.data as Person | undefined;
+}
+
+/**
+ * Keeps the catalog current: at most once per `checkEveryMs` it asks the index whether
+ * it changed, and reloads it when it did. Concurrent callers share one reload.
+ */
+export function createCatalogCache(index: Client, checkEveryMs = 1000) {
+  let current: Catalog | undefined;
+  let checkedAt = 0;
+  let pending: Promise<Catalog> | undefined;
+  const refresh = async (): Promise<Catalog> => {
+    const version = String(
+      (await index.execute("SELECT value FROM meta WHERE key = 'indexed_at'")).rows[0]?.value ?? '',
+    );
+    if (!current || current.version !== version) current = await loadCatalog(index);
+    checkedAt = Date.now();
+    return current;
+  };
+  return {
+    get(): Promise<Catalog> {
+      if (current && Date.now() - checkedAt < checkEveryMs) return Promise.resolve(current);
+      pending ??= refresh().finally(() => {
+        pending = undefined;
+      });
+      return pending;
+    },
+  };
+}

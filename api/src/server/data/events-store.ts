@@ -1,0 +1,223 @@
+/**
+ * Reuse events: ingest (idempotent by client id, one statement per batch, durable before
+ * it is acknowledged) and the aggregates integrations read. SQL with bound arguments only.
+ */
+import type { Client, InValue } from '@libsql/client';
+
+export const EVENT_KINDS = ['view', 'download', 'citation', 'helpful', 'not_helpful', 'search'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** An event that passed validation. */
+export interface ReuseEvent {
+  clientId: string;
+  kind: EventKind;
+  documentId: string | null;
+  occurredAt: string;
+  reference: string | null;
+  query: string | null;
+  resultCount: number | null;
+}
+
+/**
+ * Stores a batch in one statement (one transaction). Replayed client ids are ignored, so
+ * a client may resend a batch it is unsure about. Returns how many were new.
+ */
+export async function recordEvents(
+  events: Client,
+  batch: readonly ReuseEvent[],
+  source: string,
+  now: string,
+): Promise<number> {
+  if (batch.length === 0) return 0;
+  const values = batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  const args: InValue[] = batch.flatMap((event) => [
+    event.clientId,
+    event.kind,
+    event.documentId,
+    event.occurredAt,
+    now,
+    source,
+    event.reference,
+    event.query,
+    event.resultCount,
+  ]);
+  const [result] = await events.batch(
+    [
+      {
+        sql: `INSERT INTO events (client_id, kind, document_id, occurred_at, received_at, source, reference, query, result_count)
+              VALUES ${values} ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
+        args,
+      },
+    ],
+    'write',
+  );
+  return result?.rows.length ?? 0;
+}
+
+/** Counts of each kind. */
+export type ReuseCounts = Record<EventKind, number>;
+
+export const emptyCounts = (): ReuseCounts => ({
+  view: 0,
+  download: 0,
+  citation: 0,
+  helpful: 0,
+  not_helpful: 0,
+  search: 0,
+});
+
+export type Interval = 'day' | 'week' | 'month';
+
+/** SQL for the first day of the bucket a `day` column falls in. */
+const BUCKET: Record<Interval, string> = {
+  day: 'day',
+  // Weeks start on Monday (ISO 8601).
+  week: "date(day, '-6 days', 'weekday 1')",
+  month: "substr(day, 1, 7) || '-01'",
+};
+
+/** Totals per document over a date range (inclusive YYYY-MM-DD), for the given ids or all. */
+export async function countsByDocument(
+  events: Client,
+  from: string,
+  to: string,
+  ids?: readonly string[],
+): Promise<Map<string, ReuseCounts>> {
+  const result = new Map<string, ReuseCounts>();
+  const run = async (filter: string, args: InValue[]) => {
+    const rows = (
+      await events.execute({
+        sql: `SELECT document_id, kind, sum(count) AS n FROM event_daily WHERE day BETWEEN ? AND ? ${filter} GROUP BY document_id, kind`,
+        args: [from, to, ...args],
+      })
+    ).rows;
+    for (const row of rows) {
+      const id = String(row.document_id);
+      const counts = result.get(id) ?? emptyCounts();
+      counts[String(row.kind) as EventKind] = Number(row.n);
+      result.set(id, counts);
+    }
+  };
+  if (!ids) await run('', []);
+  else {
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      await run(`AND document_id IN (${chunk.map(() => '?').join(', ')})`, chunk);
+    }
+  }
+  return result;
+}
+
+/** A time series of counts for a set of documents (all when `ids` is undefined). */
+export async function timeSeries(
+  events: Client,
+  interval: Interval,
+  from: string,
+  to: string,
+  ids?: readonly string[],
+): Promise<{ start: string; counts: ReuseCounts }[]> {
+  const buckets = new Map<string, ReuseCounts>();
+  const run = async (filter: string, args: InValue[]) => {
+    const rows = (
+      await events.execute({
+        sql: `SELECT ${BUCKET[interval]} AS bucket, kind, sum(count) AS n FROM event_daily
+              WHERE day BETWEEN ? AND ? ${filter} GROUP BY bucket, kind`,
+        args: [from, to, ...args],
+      })
+    ).rows;
+    for (const row of rows) {
+      const key = String(row.bucket);
+      const counts = buckets.get(key) ?? emptyCounts();
+      counts[String(row.kind) as EventKind] += Number(row.n);
+      buckets.set(key, counts);
+    }
+  };
+  if (!ids) await run('', []);
+  else {
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      await run(`AND document_id IN (${chunk.map(() => '?').join(', ')})`, chunk);
+    }
+  }
+  return [...buckets].sort(([a], [b]) => a.localeCompare(b)).map(([start, counts]) => ({ start, counts }));
+}
+
+/** Searches that found nothing, most frequent first. */
+export async function zeroResultSearches(
+  events: Client,
+  from: string,
+  to: string,
+  limit: number,
+): Promise<{ query: string; count: number; lastSeen: string }[]> {
+  const rows = (
+    await events.execute({
+      sql: `SELECT lower(trim(query)) AS q, count(*) AS n, max(occurred_at) AS last FROM events
+            WHERE kind = 'search' AND result_count = 0 AND substr(occurred_at, 1, 10) BETWEEN ? AND ?
+            GROUP BY q ORDER BY n DESC, last DESC LIMIT ?`,
+      args: [from, to, limit],
+    })
+  ).rows;
+  return rows.map((row) => ({ query: String(row.q), count: Number(row.n), lastSeen: String(row.last) }));
+}
+
+/** How many events the store holds (for health and benchmarks). */
+export async function countEvents(events: Client): Promise<number> {
+  return Number((await events.execute('SELECT count(*) AS n FROM events')).rows[0]?.n ?? 0);
+}
+
+/**
+ * Reuse signal per document for ranking: each day's events weighted by kind and decayed
+ * by age with a half-life, so last month's helpful votes count more than last year's.
+ */
+export const REUSE_WEIGHTS: Record<EventKind, number> = {
+  citation: 5,
+  helpful: 3,
+  download: 1,
+  view: 0.2,
+  search: 0,
+  not_helpful: -2,
+};
+export const REUSE_HALF_LIFE_DAYS = 90;
+
+export async function decayedReuse(events: Client, today: string): Promise<Map<string, number>> {
+  const rows = (
+    await events.execute({
+      sql: `SELECT document_id, kind, julianday(?) - julianday(day) AS age, count FROM event_daily WHERE day >= date(?, '-3 years')`,
+      args: [today, today],
+    })
+  ).rows;
+  const scores = new Map<string, number>();
+  for (const row of rows) {
+    const weight = REUSE_WEIGHTS[String(row.kind) as EventKind] ?? 0;
+    if (weight === 0) continue;
+    const age = Math.max(0, Number(row.age));
+    const id = String(row.document_id);
+    scores.set(id, (scores.get(id) ?? 0) + weight * Number(row.count) * 0.5 ** (age / REUSE_HALF_LIFE_DAYS));
+  }
+  return scores;
+}
+
+/** Caches `decayedReuse` for a few seconds; ingest invalidates it. */
+export function createReuseCache(events: Client, ttlMs = 5000, today = () => new Date().toISOString().slice(0, 10)) {
+  let value: Map<string, number> | undefined;
+  let at = 0;
+  let pending: Promise<Map<string, number>> | undefined;
+  return {
+    get(): Promise<Map<string, number>> {
+      if (value && Date.now() - at < ttlMs) return Promise.resolve(value);
+      pending ??= decayedReuse(events, today())
+        .then((scores) => {
+          value = scores;
+          at = Date.now();
+          return scores;
+        })
+        .finally(() => {
+          pending = undefined;
+        });
+      return pending;
+    },
+    invalidate(): void {
+      at = 0;
+    },
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * Troubleshooting search. The text never reaches FTS5 as syntax: it is split into words
+ * and each word is quoted, so `"AND (` or `NEAR(` are just words. On top of bm25:
+ *
+ * - synonyms: a phrase that is a taxonomy label or alias ("NOK torque") also finds the
+ *   documents tagged with that term, and is searched through the indexed aliases;
+ * - typo tolerance: a word not in the vocabulary of titles and taxonomy labels is also
+ *   searched as its closest vocabulary words (1 edit up to 5 letters, 2 beyond);
+ * - ranking: score = relevance × reuse factor × status factor (see `rankScore`).
+ */
+import type { Client } from '@libsql/client';
+import { distance } from 'fastest-levenshtein';
+import { FTS_WEIGHTS } from '../../index/migrations.ts';
+import type { Catalog, DocumentRecord } from './catalog.ts';
+import { words } from './catalog.ts';
+
+/** Longest query accepted, in characters. */
+export const MAX_QUERY_LENGTH = 200;
+const MAX_WORDS = 12;
+const MAX_CANDIDATES = 1000;
+
+export interface Hit {
+  document: DocumentRecord;
+  /** Text relevance, ≥ 0 (0 when matched through a synonym or with no query). */
+  relevance: number;
+  score: number;
+}
+
+export interface Interpretation {
+  words: string[];
+  /** Typo corrections that were added: word → vocabulary words. */
+  corrections: Map<string, string[]>;
+  /** Taxonomy terms named in the query by label or alias. */
+  terms: { dimension: string; id: string }[];
+  /** The FTS5 expression that was run (every word quoted). */
+  match: string | undefined;
+}
+
+/** Reads a query: words, corrections, synonym terms, and a safe FTS5 expression. */
+export function interpret(catalog: Catalog, query: string): Interpretation {
+  const tokens = words(query).slice(0, MAX_WORDS);
+  const corrections = new Map<string, string[]>();
+  for (const word of tokens) {
+    if (word.length < 4 || catalog.vocabulary.has(word) || /^\d+$/.test(word)) continue;
+    const budget = word.length <= 5 ? 1 : 2;
+    const close: string[] = [];
+    for (const candidate of catalog.vocabulary) {
+      if (Math.abs(candidate.length - word.length) > budget) continue;
+      if (distance(word, candidate) <= budget) close.push(candidate);
+      if (close.length >= 3) break;
+    }
+    if (close.length > 0) corrections.set(word, close);
+  }
+  const terms: Interpretation['terms'] = [];
+  for (let size = Math.min(4, tokens.length); size >= 1; size--) {
+    for (let start = 0; start + size <= tokens.length; start++) {
+      const phrase = tokens.slice(start, start + size).join(' ');
+      for (const term of catalog.phrases.get(phrase) ?? []) {
+        if (!terms.some((t) => t.dimension === term.dimension && t.id === term.id)) terms.push(term);
+      }
+    }
+  }
+  const quote = (word: string) => `"${word.replaceAll('"', '')}"`;
+  const groups = tokens.map((word) => {
+    const alternatives = [quote(word), ...(corrections.get(word) ?? []).map(quote)];
+    return alternatives.length === 1 ? alternatives[0] : `(${alternatives.join(' OR ')})`;
+  });
+  return { words: tokens, corrections, terms, match: groups.length > 0 ? groups.join(' OR ') : undefined };
+}
+
+/** Status and supersession weigh on rank: approved knowledge first, replaced knowledge last. */
+export const STATUS_FACTOR: Record<DocumentRecord['status'], number> = {
+  approved: 1,
+  'in-review': 0.8,
+  draft: 0.6,
+  deprecated: 0.25,
+};
+export const SUPERSEDED_FACTOR = 0.25;
+/** Relevance a synonym match adds, per matched term. */
+export const SYNONYM_BOOST = 2;
+
+/**
+ * score = relevance × (1 + 0.2 × ln(1 + reuse)) × status factor × (0.25 if superseded),
+ * where reuse is the decayed weighted event count (negative reuse lowers the factor, to at
+ * least 0.5), and a query-less listing ranks by the same factors with relevance 1.
+ */
+export function rankScore(
+  relevance: number,
+  reuse: number,
+  status: DocumentRecord['status'],
+  superseded: boolean,
+): number {
+  const reuseFactor = Math.min(2, Math.max(0.5, 1 + 0.2 * Math.sign(reuse) * Math.log1p(Math.abs(reuse))));
+  return relevance * reuseFactor * STATUS_FACTOR[status] * (superseded ? SUPERSEDED_FACTOR : 1);
+}
+
+/** Runs the query against FTS5 and the catalog; returns every candidate, ranked. */
+export async function searchDocuments(
+  index: Client,
+  catalog: Catalog,
+  interpretation: Interpretation,
+  reuse: ReadonlyMap<string, number>,
+  isSuperseded: (id: string) => boolean,
+): Promise<Hit[]> {
+  const relevance = new Map<string, number>();
+  if (interpretation.match) {
+    const weights = Object.values(FTS_WEIGHTS).join(', ');
+    const rows = (
+      await index.execute({
+        sql: `SELECT document_id, bm25(documents_fts, ${weights}) AS rank FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ${MAX_CANDIDATES}`,
+        args: [interpretation.match],
+      })
+    ).rows;
+    // bm25 is negative, lower is better: flip it so relevance grows with the match.
+    for (const row of rows) relevance.set(String(row.document_id), -Number(row.rank));
+  }
+  for (const term of interpretation.terms) {
+    for (const document of catalog.documents.values()) {
+      if (document.all[term.dimension as keyof DocumentRecord['all']]?.includes(term.id)) {
+        relevance.set(document.id, (relevance.get(document.id) ?? 0) + SYNONYM_BOOST);
+      }
+    }
+  }
+  const candidates = interpretation.words.length === 0 ? [...catalog.documents.keys()] : [...relevance.keys()];
+  const hits: Hit[] = [];
+  for (const id of candidates) {
+    const document = catalog.documents.get(id);
+    if (!document) continue;
+    const textRelevance = relevance.get(id) ?? 0;
+    const base = interpretation.words.length === 0 ? 1 : textRelevance;
+    hits.push({
+      document,
+      relevance: textRelevance,
+      score: rankScore(base, reuse.get(id) ?? 0, document.status, isSuperseded(id)),
+    });
+  }
+  return hits.sort((a, b) => b.score - a.score || a.document.id.localeCompare(b.document.id));
+}
+
+/** Highlighted title and body snippet for a page of hits (HTML-escaped, `<mark>` around matches). */
+export async function highlights(
+  index: Client,
+  match: string | undefined,
+  ids: readonly string[],
+): Promise<Map<string, { title: string; snippet: string }>> {
+  const result = new Map<string, { title: string; snippet: string }>();
+  if (!match || ids.length === 0) return result;
+  const rows = (
+    await index.execute({
+      sql: `SELECT document_id, highlight(documents_fts, 1, char(2), char(3)) AS title,
+              snippet(documents_fts, 3, char(2), char(3), '…', 24) AS snippet
+            FROM documents_fts WHERE documents_fts MATCH ? AND document_id IN (${ids.map(() => '?').join(', ')})`,
+      args: [match, ...ids],
+    })
+  ).rows;
+  for (const row of rows)
+    result.set(String(row.document_id), { title: marked(String(row.title)), snippet: marked(String(row.snippet)) });
+  return result;
+}
+
+/** Escapes text for HTML and turns the \x02…\x03 markers into `<mark>` elements. */
+export function marked(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll('\u0002', '<mark>')
+    .replaceAll('\u0003', '</mark>');
+}
+
+/** Plain text escaped for HTML (used when there is nothing to highlight). */
+export function escapeHtml(text: string): string {
+  return marked(text.replaceAll('\u0002', '').replaceAll('\u0003', ''));
+}

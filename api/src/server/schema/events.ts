@@ -1,0 +1,124 @@
+/**
+ * `recordReuseEvents`: integrations and the portal record reuse. Each event carries a
+ * client id, so a batch sent again (a retry after a timeout, a replayed offline queue)
+ * changes nothing. A batch is validated whole and stored in one transaction.
+ */
+import { hasScope } from '../auth.ts';
+import type { Context } from '../context.ts';
+import { EVENT_KINDS, type EventKind, type ReuseEvent, recordEvents } from '../data/events-store.ts';
+import { MAX_QUERY_LENGTH } from '../data/search.ts';
+import { hanseiError } from '../errors.ts';
+import { builder } from './builder.ts';
+
+/** Largest batch accepted by one call. */
+export const MAX_EVENT_BATCH = 500;
+/** Kinds the portal may send without a token. */
+export const ANONYMOUS_KINDS: ReadonlySet<EventKind> = new Set([
+  'view',
+  'download',
+  'helpful',
+  'not_helpful',
+  'search',
+]);
+
+const ReuseEventKindEnum = builder.enumType('ReuseEventKind', {
+  values: Object.fromEntries(EVENT_KINDS.map((kind) => [kind.toUpperCase(), { value: kind }])) as Record<
+    string,
+    { value: EventKind }
+  >,
+});
+
+const ReuseEventInput = builder.inputType('ReuseEventInput', {
+  fields: (t) => ({
+    clientId: t.string({
+      required: true,
+      description: 'Unique per event, chosen by the client (a UUID): replays are ignored.',
+    }),
+    kind: t.field({ type: ReuseEventKindEnum, required: true }),
+    documentId: t.string({ required: false, description: 'The document reused (all kinds but SEARCH).' }),
+    occurredAt: t.field({
+      type: 'DateTime',
+      required: false,
+      description: 'When it happened (default: now); at most a year ago.',
+    }),
+    reference: t.string({ required: false, description: 'CITATION: the citing report, e.g. "8D-2026-114" or a URL.' }),
+    query: t.string({ required: false, description: 'SEARCH: what was searched.' }),
+    resultCount: t.int({ required: false, description: 'SEARCH: how many results it found.' }),
+  }),
+});
+
+const RecordPayloadRef = builder
+  .objectRef<{ received: number; recorded: number }>('RecordReuseEventsPayload')
+  .implement({
+    fields: (t) => ({
+      received: t.exposeInt('received'),
+      recorded: t.exposeInt('recorded', { description: 'New events stored.' }),
+      duplicates: t.int({
+        description: 'Events already recorded (same client id), ignored.',
+        resolve: (p) => p.received - p.recorded,
+      }),
+    }),
+  });
+
+type Input = typeof ReuseEventInput.$inferInput;
+
+function validate(input: Input, index: number, ctx: Context, now: number): ReuseEvent {
+  const fail = (message: string) => hanseiError('INVALID_EVENT', `event ${index}: ${message}`, { index });
+  const kind = input.kind as EventKind;
+  if (!/^[A-Za-z0-9._:-]{1,100}$/.test(input.clientId))
+    throw fail('clientId must be 1–100 letters, digits, ".", "_", ":" or "-"');
+  const documentId = input.documentId ?? null;
+  if (kind !== 'search' && documentId === null) throw fail(`${kind} needs a documentId`);
+  if (documentId !== null && !ctx.catalog.documents.has(documentId))
+    throw fail(`no document ${documentId.slice(0, 40)}`);
+  const occurredAt = input.occurredAt ?? new Date(now).toISOString();
+  const at = Date.parse(occurredAt);
+  if (at > now + 5 * 60_000) throw fail('occurredAt is in the future');
+  if (at < now - 366 * 86_400_000) throw fail('occurredAt is more than a year ago');
+  const reference = input.reference ?? null;
+  if (kind === 'citation' && (!reference || reference.trim() === ''))
+    throw fail('a citation needs the reference of the citing report');
+  if (reference !== null && reference.length > 300) throw fail('reference is longer than 300 characters');
+  const query = input.query ?? null;
+  const resultCount = input.resultCount ?? null;
+  if (kind === 'search') {
+    if (query === null || query.trim() === '') throw fail('a search event needs its query');
+    if (query.length > MAX_QUERY_LENGTH) throw fail(`query is longer than ${MAX_QUERY_LENGTH} characters`);
+    if (resultCount === null || resultCount < 0) throw fail('a search event needs a resultCount ≥ 0');
+  }
+  return { clientId: input.clientId, kind, documentId, occurredAt, reference, query, resultCount };
+}
+
+builder.mutationFields((t) => ({
+  recordReuseEvents: t.field({
+    type: RecordPayloadRef,
+    description: `Records up to ${MAX_EVENT_BATCH} reuse events. Without a token only VIEW, DOWNLOAD, HELPFUL, NOT_HELPFUL and SEARCH are accepted (rate-limited); CITATION and the rest need events:write.`,
+    args: { events: t.arg({ type: [ReuseEventInput], required: true }) },
+    complexity: 50,
+    resolve: async (_root, args, ctx) => {
+      if (args.events.length > MAX_EVENT_BATCH) {
+        throw hanseiError('BATCH_TOO_LARGE', `${args.events.length} events in one call; at most ${MAX_EVENT_BATCH}`);
+      }
+      const anonymous = ctx.viewer.name === 'anonymous';
+      if (!anonymous && !hasScope(ctx.viewer, 'events:write'))
+        throw hanseiError('FORBIDDEN', `token "${ctx.viewer.name}" lacks the events:write scope`);
+      const now = Date.now();
+      const events = args.events.map((input, index) => validate(input, index, ctx, now));
+      if (anonymous) {
+        const forbidden = events.findIndex((event) => !ANONYMOUS_KINDS.has(event.kind));
+        if (forbidden !== -1) {
+          throw hanseiError(
+            'UNAUTHENTICATED',
+            `event ${forbidden}: ${events[forbidden]?.kind} events need a token with events:write`,
+            { index: forbidden },
+          );
+        }
+        if (!ctx.allowAnonymous(ctx.viewer.clientKey, events.length))
+          throw hanseiError('RATE_LIMITED', 'too many events from this client; try again in a minute');
+      }
+      const recorded = await recordEvents(ctx.events, events, ctx.viewer.name, new Date(now).toISOString());
+      ctx.onEventsRecorded();
+      return { received: events.length, recorded };
+    },
+  }),
+}));

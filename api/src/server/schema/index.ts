@@ -1,0 +1,20 @@
+/**
+ * The schema: imports every feature for its side effects on the builder, then builds.
+ */
+import type { GraphQLSchema } from 'graphql';
+import { builder } from './builder.ts';
+import './scalars.ts';
+import './document.ts';
+import './taxonomy.ts';
+import './search.ts';
+import './actions.ts';
+import './metrics.ts';
+import './events.ts';
+
+let schema: GraphQLSchema | undefined;
+
+/** The executable schema (built once per process). */
+export function buildSchema(): GraphQLSchema {
+  schema ??= builder.toSchema({ sortSchema: true });
+  return schema;
+}

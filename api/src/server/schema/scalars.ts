@@ -1,0 +1,75 @@
+/**
+ * Date scalars and paging helpers shared by every feature.
+ */
+import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { isRealDate } from '../../content/schema.ts';
+import { hanseiError } from '../errors.ts';
+import { builder, MAX_PAGE_SIZE } from './builder.ts';
+
+builder.scalarType('Date', {
+  description: 'A calendar date, YYYY-MM-DD.',
+  serialize: (value) => value,
+  parseValue: (value) => {
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || !isRealDate(value)) {
+      throw hanseiError('BAD_USER_INPUT', 'expected a date written as YYYY-MM-DD');
+    }
+    return value;
+  },
+});
+
+builder.scalarType('DateTime', {
+  description: 'An instant, ISO 8601 with a time zone (2026-11-23T06:10:00Z).',
+  serialize: (value) => value,
+  parseValue: (value) => {
+    if (
+      typeof value !== 'string' ||
+      value.length > 40 ||
+      Number.isNaN(Date.parse(value)) ||
+      !/[zZ]|[+-]\d{2}:?\d{2}$/.test(value)
+    ) {
+      throw hanseiError('BAD_USER_INPUT', 'expected an ISO 8601 date-time with a time zone');
+    }
+    return new Date(value).toISOString();
+  },
+});
+
+/** Rejects page sizes above the limit with a coded error, instead of silently clamping. */
+export function checkPageSize(args: { first?: number | null; last?: number | null }): void {
+  for (const key of ['first', 'last'] as const) {
+    const value = args[key];
+    if (value === null || value === undefined) continue;
+    if (value < 0) throw hanseiError('BAD_USER_INPUT', `${key} must not be negative`);
+    if (value > MAX_PAGE_SIZE)
+      throw hanseiError('PAGE_SIZE_TOO_LARGE', `${key} is ${value}; at most ${MAX_PAGE_SIZE} per page`);
+  }
+}
+
+/** A connection over an in-memory list, with `totalCount`. */
+export function listConnection<T>(
+  args: { first?: number | null; last?: number | null; after?: string | null; before?: string | null },
+  list: readonly T[],
+) {
+  checkPageSize(args);
+  try {
+    return {
+      ...resolveArrayConnection({ args, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, list as T[]),
+      totalCount: list.length,
+    };
+  } catch (error) {
+    // Pothos throws plain errors for malformed cursors: a client mistake, not a bug.
+    throw hanseiError('BAD_USER_INPUT', error instanceof Error ? error.message : 'invalid cursor');
+  }
+}
+
+/** Validates a `first`-style list limit. */
+export function listLimit(first: number | null | undefined, fallback = 10): number {
+  checkPageSize({ first });
+  return first ?? fallback;
+}
+
+/** Today minus `days`, YYYY-MM-DD. */
+export function daysAgo(today: string, days: number): string {
+  const date = new Date(`${today}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - days);
+  return date.toISOString().slice(0, 10);
+}
