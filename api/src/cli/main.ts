@@ -6,10 +6,14 @@
 import { runCheck } from './check-command.ts';
 import { CliError, type Command } from './command.ts';
 import { runIndexCommand } from './index-command.ts';
+import { runServe } from './serve-command.ts';
+import { runToken } from './token-command.ts';
 
 const COMMANDS: Record<string, Command> = {
   check: runCheck,
   index: runIndexCommand,
+  serve: runServe,
+  token: runToken,
 };
 
 const USAGE = `hansei — lessons learned, SOPs and root-cause analyses as code
@@ -19,6 +23,8 @@ Usage: hansei <command> [options]
 Commands:
   check [paths…]   validate content: front matter, taxonomy terms, references, MDX
   index            index content from git or the working tree into libsql
+  serve            serve the GraphQL API
+  token            create an API token for an integration
 
 Run "hansei <command> --help" for the options of a command.
 `;

@@ -294,7 +294,7 @@ builder.queryFields((t) => ({
       first: t.arg.int({ defaultValue: 20 }),
       after: t.arg.string({ required: false }),
     },
-    complexity: (args) => ({ field: 10, multiplier: Math.min(args.first ?? 20, 100) }),
+    complexity: { field: 10, multiplier: 1 },
     resolve: (_root, args, ctx) => {
       checkPageSize(args);
       return runSearch(ctx, args.query ?? '', args.filter, args.first ?? 20, args.after);

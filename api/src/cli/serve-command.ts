@@ -1,0 +1,83 @@
+/**
+ * `hansei serve`: the GraphQL API over the index and the events store.
+ */
+
+import { DEFAULT_DATA_DIR, openEvents, openIndex, storageConfig } from '../db/storage.ts';
+import { loadTokens } from '../server/auth.ts';
+import { listen } from '../server/listen.ts';
+import { createHanseiServer } from '../server/yoga.ts';
+import { CliError, type Command, parseCommandArgs } from './command.ts';
+
+const USAGE = `Usage: hansei serve [options]
+
+Serves the GraphQL API at /graphql (GraphiQL in a browser), /health and /ready.
+Run "hansei index" first: the API reads the index it builds.
+
+Options:
+  --port <n>        port (default: 4000, or $PORT)
+  --host <addr>     address to listen on (default: 127.0.0.1; 0.0.0.0 for all)
+  --data <dir>      data folder (default: ${DEFAULT_DATA_DIR}, or $HANSEI_DATA_DIR)
+  -h, --help        show this help
+
+Environment:
+  HANSEI_API_TOKENS_FILE   YAML list of tokens ({name, sha256, scopes}); see "hansei token"
+  HANSEI_API_TOKENS        name:scope+scope:sha256, comma-separated
+  HANSEI_INTROSPECTION     "false" to switch introspection off (production)
+  HANSEI_GRAPHIQL          "false" to switch GraphiQL off
+  HANSEI_TRUST_PROXY       "true" behind a reverse proxy (client address from X-Forwarded-For)
+`;
+
+export const runServe: Command = async (argv) => {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      port: { type: 'string', default: process.env.PORT ?? '4000' },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n\n${USAGE}`);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port must be a port number, not "${values.port}"`);
+
+  const config = storageConfig(values.data);
+  const index = await openIndex(config);
+  const events = await openEvents(config);
+  let tokens: Awaited<ReturnType<typeof loadTokens>>;
+  try {
+    tokens = await loadTokens();
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error));
+  }
+  const yoga = createHanseiServer({
+    index,
+    events,
+    tokens,
+    limits: { introspection: process.env.HANSEI_INTROSPECTION !== 'false' },
+    graphiql: process.env.HANSEI_GRAPHIQL !== 'false',
+    trustProxy: process.env.HANSEI_TRUST_PROXY === 'true',
+    logging: true,
+  });
+  const listening = await listen(yoga, port, values.host);
+  process.stdout.write(
+    `Hansei API on ${listening.url}/graphql (${tokens.length} API token${tokens.length === 1 ? '' : 's'} configured)\n`,
+  );
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stdout.write('shutting down\n');
+  await listening.close();
+  index.close();
+  events.close();
+  return 0;
+};
