@@ -21,7 +21,7 @@ Options:
 
 Environment:
   HANSEI_API_TOKENS_FILE   YAML list of tokens ({name, sha256, scopes}); see "hansei token"
-  HANSEI_API_TOKENS        name:scope+scope:sha256, comma-separated
+  HANSEI_API_TOKENS        the same list as JSON
   HANSEI_INTROSPECTION     "false" to switch introspection off (production)
   HANSEI_GRAPHIQL          "false" to switch GraphiQL off
   HANSEI_TRUST_PROXY       "true" behind a reverse proxy (client address from X-Forwarded-For)

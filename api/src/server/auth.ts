@@ -42,7 +42,7 @@ export function createToken(name: string, scopes: Scope[]): { token: string; ent
 
 /**
  * Reads token entries from `HANSEI_API_TOKENS_FILE` (a YAML list of entries) and/or
- * `HANSEI_API_TOKENS` (`name:scope+scope:sha256`, comma-separated).
+ * `HANSEI_API_TOKENS` (the same list as JSON, for container environments).
  */
 export async function loadTokens(env: NodeJS.ProcessEnv = process.env): Promise<TokenEntry[]> {
   const entries: unknown[] = [];
@@ -51,9 +51,15 @@ export async function loadTokens(env: NodeJS.ProcessEnv = process.env): Promise<
     if (!Array.isArray(parsed)) throw new Error(`${env.HANSEI_API_TOKENS_FILE} must be a YAML list of tokens`);
     entries.push(...parsed);
   }
-  for (const item of (env.HANSEI_API_TOKENS ?? '').split(',').filter((part) => part.trim() !== '')) {
-    const [name, scopes, sha256] = item.trim().split(':');
-    entries.push({ name, scopes: (scopes ?? '').split('+'), sha256 });
+  if (env.HANSEI_API_TOKENS) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env.HANSEI_API_TOKENS);
+    } catch {
+      throw new Error('HANSEI_API_TOKENS must be a JSON list of {name, sha256, scopes}');
+    }
+    if (!Array.isArray(parsed)) throw new Error('HANSEI_API_TOKENS must be a JSON list of {name, sha256, scopes}');
+    entries.push(...parsed);
   }
   return entries.map((entry, index) => {
     const parsed = TokenEntrySchema.safeParse(entry);

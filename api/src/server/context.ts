@@ -4,9 +4,13 @@
  */
 import type { Client } from '@libsql/client';
 import DataLoader from 'dataloader';
+import type { LRUCache } from 'lru-cache';
+import type { Cause, CorrectiveAction, Prompt } from '../content/structure.ts';
+import type { Version } from '../index/history.ts';
 import type { Viewer } from './auth.ts';
 import type { Catalog } from './data/catalog.ts';
-import { type DocumentDetails, loadDetails } from './data/document-details.ts';
+import { loadActions, loadCauses, loadPrompts, loadTexts, loadVersions } from './data/document-details.ts';
+import type { SearchPage } from './data/search.ts';
 
 export interface Context {
   index: Client;
@@ -16,12 +20,20 @@ export interface Context {
   /** Today (YYYY-MM-DD) for review states and default metric ranges. */
   today: string;
   reuseScores: () => Promise<Map<string, number>>;
+  /** Recent search pages, keyed by index version, reuse version and arguments. */
+  searchCache: LRUCache<string, SearchPage>;
+  /** Version of the reuse scores behind rankings (part of the search cache key). */
+  reuseVersion: () => number;
   /** Called after events are recorded, so rankings pick them up. */
   onEventsRecorded: () => void;
   /** Rate limiter for anonymous events: true when `count` more are allowed. */
   allowAnonymous: (clientKey: string, count: number) => boolean;
   loaders: {
-    details: DataLoader<string, DocumentDetails>;
+    text: DataLoader<string, string>;
+    versions: DataLoader<string, Omit<Version, 'documentId'>[]>;
+    prompts: DataLoader<string, Prompt[]>;
+    causes: DataLoader<string, Cause[]>;
+    actions: DataLoader<string, CorrectiveAction[]>;
   };
   /** Per-request memo for aggregates several fields share. */
   memo: Map<string, Promise<unknown>>;
@@ -29,7 +41,12 @@ export interface Context {
 
 /** Builds the request-scoped loaders. */
 export function createLoaders(index: Client): Context['loaders'] {
+  const options = { maxBatchSize: 200 };
   return {
-    details: new DataLoader((ids: readonly string[]) => loadDetails(index, ids), { maxBatchSize: 200 }),
+    text: new DataLoader((ids: readonly string[]) => loadTexts(index, ids), options),
+    versions: new DataLoader((ids: readonly string[]) => loadVersions(index, ids), options),
+    prompts: new DataLoader((ids: readonly string[]) => loadPrompts(index, ids), options),
+    causes: new DataLoader((ids: readonly string[]) => loadCauses(index, ids), options),
+    actions: new DataLoader((ids: readonly string[]) => loadActions(index, ids), options),
   };
 }

@@ -7,10 +7,12 @@ import type { IncomingMessage } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Client } from '@libsql/client';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import { createAuthenticator, type TokenEntry } from './auth.ts';
 import { type Context, createLoaders } from './context.ts';
 import { createCatalogCache } from './data/catalog.ts';
 import { createReuseCache } from './data/events-store.ts';
+import type { SearchPage } from './data/search.ts';
 import { hanseiError } from './errors.ts';
 import { DEFAULT_LIMITS, type QueryLimits, useCsrfPrevention, useQueryLimits } from './limits.ts';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitOptions } from './rate-limit.ts';
@@ -48,6 +50,9 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
   const catalog = createCatalogCache(index);
   const reuse = createReuseCache(events, 5000, () => now().toISOString().slice(0, 10));
   const allowAnonymous = createRateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  // Tablets re-run the same searches (and page through them): a page stays valid until
+  // the index or the reuse scores change, both part of the key.
+  const searchCache = new LRUCache<string, SearchPage>({ max: 500 });
 
   return createYoga<ServerContext, Context>({
     schema: buildSchema(),
@@ -85,6 +90,8 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
         viewer,
         today: now().toISOString().slice(0, 10),
         reuseScores: () => reuse.get(),
+        reuseVersion: () => reuse.version,
+        searchCache,
         onEventsRecorded: () => reuse.invalidate(),
         allowAnonymous,
         loaders: createLoaders(index),

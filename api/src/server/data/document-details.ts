@@ -1,54 +1,46 @@
 /**
- * The heavy parts of documents, loaded in batches for the documents a query touches:
- * body text, versions, and the extracted prompts, causes and corrective actions.
+ * The heavy parts of documents — body text, versions, and the extracted prompts, causes
+ * and corrective actions — each loaded in one query for all the documents a request
+ * touches, and only when a query asks for it.
  */
-import type { Client } from '@libsql/client';
+import type { Client, Row } from '@libsql/client';
 import type { Cause, CorrectiveAction, Prompt } from '../../content/structure.ts';
 import type { Version } from '../../index/history.ts';
 
-export interface DocumentDetails {
-  text: string;
-  versions: Omit<Version, 'documentId'>[];
-  prompts: Prompt[];
-  causes: Cause[];
-  actions: CorrectiveAction[];
-}
-
 const str = (value: unknown) => (value === null || value === undefined ? undefined : String(value));
 
-/** Loads details for ids, in the same order (empty details for unknown ids). */
-export async function loadDetails(index: Client, ids: readonly string[]): Promise<DocumentDetails[]> {
-  const marks = ids.map(() => '?').join(', ');
-  const args = [...ids];
-  const [texts, versions, prompts, causes, actions] = await index.batch(
-    [
-      { sql: `SELECT id, body_text FROM documents WHERE id IN (${marks})`, args },
-      {
-        sql: `SELECT document_id, sha, path, change, author_name, author_email, date, message FROM versions WHERE document_id IN (${marks}) ORDER BY date DESC`,
-        args,
-      },
-      {
-        sql: `SELECT document_id, position, step, text, minutes FROM prompts WHERE document_id IN (${marks}) ORDER BY position`,
-        args,
-      },
-      {
-        sql: `SELECT document_id, position, parent_position, container, text, category, type, evidence, root FROM causes WHERE document_id IN (${marks}) ORDER BY position`,
-        args,
-      },
-      {
-        sql: `SELECT document_id, action_id, owner, due, status, closed, text FROM corrective_actions WHERE document_id IN (${marks}) ORDER BY action_id`,
-        args,
-      },
-    ],
-    'read',
+/** Runs `sql` (with `IN (…)` filled for `ids`) and groups its rows by document id, in `ids` order. */
+async function grouped<T>(
+  index: Client,
+  sql: (marks: string) => string,
+  ids: readonly string[],
+  map: (row: Row) => T,
+  key = 'document_id',
+): Promise<T[][]> {
+  const rows = (await index.execute({ sql: sql(ids.map(() => '?').join(', ')), args: [...ids] })).rows;
+  const byId = new Map<string, T[]>(ids.map((id) => [id, []]));
+  for (const row of rows) byId.get(String(row[key]))?.push(map(row));
+  return ids.map((id) => byId.get(id) ?? []);
+}
+
+export async function loadTexts(index: Client, ids: readonly string[]): Promise<string[]> {
+  const lists = await grouped(
+    index,
+    (marks) => `SELECT id, body_text FROM documents WHERE id IN (${marks})`,
+    ids,
+    (row) => String(row.body_text),
+    'id',
   );
-  const details = new Map<string, DocumentDetails>(
-    ids.map((id) => [id, { text: '', versions: [], prompts: [], causes: [], actions: [] }]),
-  );
-  const of = (id: unknown) => details.get(String(id)) as DocumentDetails;
-  for (const row of texts?.rows ?? []) of(row.id).text = String(row.body_text);
-  for (const row of versions?.rows ?? []) {
-    of(row.document_id).versions.push({
+  return lists.map((list) => list[0] ?? '');
+}
+
+export function loadVersions(index: Client, ids: readonly string[]): Promise<Omit<Version, 'documentId'>[][]> {
+  return grouped(
+    index,
+    (marks) =>
+      `SELECT document_id, sha, path, change, author_name, author_email, date, message FROM versions WHERE document_id IN (${marks}) ORDER BY date DESC`,
+    ids,
+    (row) => ({
       sha: String(row.sha),
       path: String(row.path),
       change: String(row.change) as Version['change'],
@@ -56,18 +48,32 @@ export async function loadDetails(index: Client, ids: readonly string[]): Promis
       authorEmail: String(row.author_email),
       date: String(row.date),
       message: String(row.message),
-    });
-  }
-  for (const row of prompts?.rows ?? []) {
-    of(row.document_id).prompts.push({
+    }),
+  );
+}
+
+export function loadPrompts(index: Client, ids: readonly string[]): Promise<Prompt[][]> {
+  return grouped(
+    index,
+    (marks) =>
+      `SELECT document_id, position, step, text, minutes FROM prompts WHERE document_id IN (${marks}) ORDER BY position`,
+    ids,
+    (row) => ({
       position: Number(row.position),
       step: str(row.step),
       text: String(row.text),
       minutes: row.minutes === null ? undefined : Number(row.minutes),
-    });
-  }
-  for (const row of causes?.rows ?? []) {
-    of(row.document_id).causes.push({
+    }),
+  );
+}
+
+export function loadCauses(index: Client, ids: readonly string[]): Promise<Cause[][]> {
+  return grouped(
+    index,
+    (marks) =>
+      `SELECT document_id, position, parent_position, container, text, category, type, evidence, root FROM causes WHERE document_id IN (${marks}) ORDER BY position`,
+    ids,
+    (row) => ({
       position: Number(row.position),
       parentPosition: row.parent_position === null ? undefined : Number(row.parent_position),
       container: String(row.container),
@@ -76,17 +82,23 @@ export async function loadDetails(index: Client, ids: readonly string[]): Promis
       type: str(row.type),
       evidence: str(row.evidence),
       root: Number(row.root) === 1,
-    });
-  }
-  for (const row of actions?.rows ?? []) {
-    of(row.document_id).actions.push({
+    }),
+  );
+}
+
+export function loadActions(index: Client, ids: readonly string[]): Promise<CorrectiveAction[][]> {
+  return grouped(
+    index,
+    (marks) =>
+      `SELECT document_id, action_id, owner, due, status, closed, text FROM corrective_actions WHERE document_id IN (${marks}) ORDER BY action_id`,
+    ids,
+    (row) => ({
       id: String(row.action_id),
       owner: String(row.owner),
       due: String(row.due),
       status: String(row.status),
       closed: str(row.closed),
       text: String(row.text),
-    });
-  }
-  return ids.map((id) => details.get(id) as DocumentDetails);
+    }),
+  );
 }

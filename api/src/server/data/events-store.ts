@@ -201,14 +201,20 @@ export async function decayedReuse(events: Client, today: string): Promise<Map<s
 export function createReuseCache(events: Client, ttlMs = 5000, today = () => new Date().toISOString().slice(0, 10)) {
   let value: Map<string, number> | undefined;
   let at = 0;
+  let version = 0;
   let pending: Promise<Map<string, number>> | undefined;
   return {
+    /** Increases whenever the scores are recomputed (for caches keyed on them). */
+    get version(): number {
+      return version;
+    },
     get(): Promise<Map<string, number>> {
       if (value && Date.now() - at < ttlMs) return Promise.resolve(value);
       pending ??= decayedReuse(events, today())
         .then((scores) => {
           value = scores;
           at = Date.now();
+          version++;
           return scores;
         })
         .finally(() => {

@@ -18,27 +18,46 @@ import { words } from './catalog.ts';
 export const MAX_QUERY_LENGTH = 200;
 const MAX_WORDS = 12;
 const MAX_CANDIDATES = 1000;
+/** Documents matching only some words are a tail: the best few hundred are plenty. */
+const MAX_PARTIAL_CANDIDATES = 200;
+/** Below this many documents matching every word, documents matching any word join in. */
+const FEW_RESULTS = 20;
+/** Relevance of a document matching only some of the words, relative to its bm25. */
+const ANY_WORD_FACTOR = 0.5;
 
 export interface Hit {
   document: DocumentRecord;
+  /** Row of the document in the full-text table, for highlights. */
+  ftsRowid: number | undefined;
   /** Text relevance, ≥ 0 (0 when matched through a synonym or with no query). */
   relevance: number;
   score: number;
 }
 
 export interface Interpretation {
+  /** The words searched for (stop words dropped unless nothing else is left). */
   words: string[];
   /** Typo corrections that were added: word → vocabulary words. */
   corrections: Map<string, string[]>;
   /** Taxonomy terms named in the query by label or alias. */
   terms: { dimension: string; id: string }[];
-  /** The FTS5 expression that was run (every word quoted). */
+  /** FTS5 expressions (every word quoted): all words, and any word (the fallback). */
   match: string | undefined;
+  matchAny: string | undefined;
 }
+
+/** Words that say nothing about a fault; dropped so they do not match every document. */
+const STOP_WORDS = new Set(
+  'a an and are as at be but by did does for from had has have how if in into is it its keeps keep of on or our the their then there this to was we were what when where which while why with during after before again'.split(
+    ' ',
+  ),
+);
 
 /** Reads a query: words, corrections, synonym terms, and a safe FTS5 expression. */
 export function interpret(catalog: Catalog, query: string): Interpretation {
-  const tokens = words(query).slice(0, MAX_WORDS);
+  const all = words(query).slice(0, MAX_WORDS);
+  const meaningful = all.filter((word) => !STOP_WORDS.has(word));
+  const tokens = meaningful.length > 0 ? meaningful : all;
   const corrections = new Map<string, string[]>();
   for (const word of tokens) {
     if (word.length < 4 || catalog.vocabulary.has(word) || /^\d+$/.test(word)) continue;
@@ -52,9 +71,10 @@ export function interpret(catalog: Catalog, query: string): Interpretation {
     if (close.length > 0) corrections.set(word, close);
   }
   const terms: Interpretation['terms'] = [];
-  for (let size = Math.min(4, tokens.length); size >= 1; size--) {
-    for (let start = 0; start + size <= tokens.length; start++) {
-      const phrase = tokens.slice(start, start + size).join(' ');
+  // Phrases are matched on the words as typed: aliases may contain stop words.
+  for (let size = Math.min(4, all.length); size >= 1; size--) {
+    for (let start = 0; start + size <= all.length; start++) {
+      const phrase = all.slice(start, start + size).join(' ');
       for (const term of catalog.phrases.get(phrase) ?? []) {
         if (!terms.some((t) => t.dimension === term.dimension && t.id === term.id)) terms.push(term);
       }
@@ -65,7 +85,13 @@ export function interpret(catalog: Catalog, query: string): Interpretation {
     const alternatives = [quote(word), ...(corrections.get(word) ?? []).map(quote)];
     return alternatives.length === 1 ? alternatives[0] : `(${alternatives.join(' OR ')})`;
   });
-  return { words: tokens, corrections, terms, match: groups.length > 0 ? groups.join(' OR ') : undefined };
+  return {
+    words: tokens,
+    corrections,
+    terms,
+    match: groups.length > 0 ? groups.join(' AND ') : undefined,
+    matchAny: groups.length > 1 ? groups.join(' OR ') : undefined,
+  };
 }
 
 /** Status and supersession weigh on rank: approved knowledge first, replaced knowledge last. */
@@ -103,17 +129,26 @@ export async function searchDocuments(
   isSuperseded: (id: string) => boolean,
 ): Promise<Hit[]> {
   const relevance = new Map<string, number>();
-  if (interpretation.match) {
+  const ftsRowids = new Map<string, number>();
+  const run = async (match: string, factor: number, limit: number) => {
     const weights = Object.values(FTS_WEIGHTS).join(', ');
     const rows = (
       await index.execute({
-        sql: `SELECT document_id, bm25(documents_fts, ${weights}) AS rank FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ${MAX_CANDIDATES}`,
-        args: [interpretation.match],
+        sql: `SELECT rowid, document_id, bm25(documents_fts, ${weights}) AS rank FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ${limit}`,
+        args: [match],
       })
     ).rows;
-    // bm25 is negative, lower is better: flip it so relevance grows with the match.
-    for (const row of rows) relevance.set(String(row.document_id), -Number(row.rank));
-  }
+    for (const row of rows) {
+      const id = String(row.document_id);
+      // bm25 is negative, lower is better: flip it so relevance grows with the match.
+      if (!relevance.has(id)) relevance.set(id, -Number(row.rank) * factor);
+      ftsRowids.set(id, Number(row.rowid));
+    }
+  };
+  // Every word first; when that finds little, any word, ranked below full matches.
+  if (interpretation.match) await run(interpretation.match, 1, MAX_CANDIDATES);
+  if (interpretation.matchAny && relevance.size < FEW_RESULTS)
+    await run(interpretation.matchAny, ANY_WORD_FACTOR, MAX_PARTIAL_CANDIDATES);
   for (const term of interpretation.terms) {
     for (const document of catalog.documents.values()) {
       if (document.all[term.dimension as keyof DocumentRecord['all']]?.includes(term.id)) {
@@ -130,6 +165,7 @@ export async function searchDocuments(
     const base = interpretation.words.length === 0 ? 1 : textRelevance;
     hits.push({
       document,
+      ftsRowid: ftsRowids.get(id),
       relevance: textRelevance,
       score: rankScore(base, reuse.get(id) ?? 0, document.status, isSuperseded(id)),
     });
@@ -140,17 +176,20 @@ export async function searchDocuments(
 /** Highlighted title and body snippet for a page of hits (HTML-escaped, `<mark>` around matches). */
 export async function highlights(
   index: Client,
-  match: string | undefined,
-  ids: readonly string[],
+  interpretation: Interpretation,
+  hits: readonly Hit[],
 ): Promise<Map<string, { title: string; snippet: string }>> {
   const result = new Map<string, { title: string; snippet: string }>();
-  if (!match || ids.length === 0) return result;
+  const match = interpretation.matchAny ?? interpretation.match;
+  const rowids = hits.flatMap((hit) => (hit.ftsRowid === undefined ? [] : [hit.ftsRowid]));
+  if (!match || rowids.length === 0) return result;
+  // By rowid, so FTS5 seeks the page's rows instead of scanning every match.
   const rows = (
     await index.execute({
       sql: `SELECT document_id, highlight(documents_fts, 1, char(2), char(3)) AS title,
               snippet(documents_fts, 3, char(2), char(3), '…', 24) AS snippet
-            FROM documents_fts WHERE documents_fts MATCH ? AND document_id IN (${ids.map(() => '?').join(', ')})`,
-      args: [match, ...ids],
+            FROM documents_fts WHERE documents_fts MATCH ? AND rowid IN (${rowids.map(() => '?').join(', ')})`,
+      args: [match, ...rowids],
     })
   ).rows;
   for (const row of rows)
@@ -172,4 +211,41 @@ export function marked(text: string): string {
 /** Plain text escaped for HTML (used when there is nothing to highlight). */
 export function escapeHtml(text: string): string {
   return marked(text.replaceAll('\u0002', '').replaceAll('\u0003', ''));
+}
+
+/** One value of a facet and how many results have it. */
+export interface FacetValue {
+  value: string;
+  label: string;
+  count: number;
+}
+
+/** Facet counts per dimension. */
+export interface Facets {
+  kind: FacetValue[];
+  status: FacetValue[];
+  businessUnit: FacetValue[];
+  process: FacetValue[];
+  failureMode: FacetValue[];
+  equipment: FacetValue[];
+}
+
+/** A result on a page of search results. */
+export interface SearchEdge {
+  cursor: string;
+  node: DocumentRecord;
+  score: number;
+  relevance: number;
+  titleHighlight: string;
+  snippet: string;
+}
+
+/** A page of search results: plain data, so it can be cached. */
+export interface SearchPage {
+  edges: SearchEdge[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number;
+  facets: Facets;
+  corrections: { word: string; suggestions: string[] }[];
+  matchedTerms: { dimension: string; id: string; label: string }[];
 }

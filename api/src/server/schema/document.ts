@@ -122,14 +122,13 @@ DocumentRef.implement({
       description: 'The start of the rendered text, cut at a word boundary.',
       args: { length: t.arg.int({ defaultValue: 280 }) },
       resolve: async (d, args, ctx) =>
-        excerpt((await ctx.loaders.details.load(d.id)).text, Math.min(Math.max(args.length ?? 280, 20), 2000)),
+        excerpt(await ctx.loaders.text.load(d.id), Math.min(Math.max(args.length ?? 280, 20), 2000)),
     }),
     versions: t.field({
       type: [VersionRef],
       description: 'Commits that changed the document, newest first.',
       args: { first: t.arg.int({ defaultValue: 20 }) },
-      resolve: async (d, args, ctx) =>
-        (await ctx.loaders.details.load(d.id)).versions.slice(0, listLimit(args.first, 20)),
+      resolve: async (d, args, ctx) => (await ctx.loaders.versions.load(d.id)).slice(0, listLimit(args.first, 20)),
     }),
     reviewState: t.field({
       type: ReviewStateRef,
@@ -185,9 +184,7 @@ builder.node(LessonRef, {
       resolve: async (d, _a, ctx) => {
         const rca = (d.frontMatter as LessonFrontMatter).source_rca;
         if (!rca || !ctx.catalog.documents.has(rca)) return false;
-        return (await ctx.loaders.details.load(rca)).actions.some(
-          (a) => a.status === 'open' || a.status === 'in-progress',
-        );
+        return (await ctx.loaders.actions.load(rca)).some((a) => a.status === 'open' || a.status === 'in-progress');
       },
     }),
   }),
@@ -217,7 +214,7 @@ builder.node(SopRef, {
     huddleMinutes: t.int({ resolve: (d) => (d.frontMatter as SopFrontMatter).huddle_minutes }),
     prompts: t.field({
       type: [PromptRef],
-      resolve: async (d, _a, ctx) => (await ctx.loaders.details.load(d.id)).prompts,
+      resolve: async (d, _a, ctx) => await ctx.loaders.prompts.load(d.id),
     }),
     appliedLessons: t.field({
       type: [LessonRef],
@@ -275,11 +272,11 @@ builder.node(RcaRef, {
     method: t.field({ type: RcaMethodEnum, resolve: (d) => (d.frontMatter as RcaFrontMatter).method }),
     incidentDate: t.field({ type: 'Date', resolve: (d) => (d.frontMatter as RcaFrontMatter).incident_date }),
     problemStatement: t.string({ resolve: (d) => (d.frontMatter as RcaFrontMatter).problem_statement }),
-    causes: t.field({ type: [CauseRef], resolve: async (d, _a, ctx) => (await ctx.loaders.details.load(d.id)).causes }),
+    causes: t.field({ type: [CauseRef], resolve: async (d, _a, ctx) => await ctx.loaders.causes.load(d.id) }),
     correctiveActions: t.field({
       type: [CorrectiveActionRef],
       resolve: async (d, _a, ctx) =>
-        (await ctx.loaders.details.load(d.id)).actions.map((action) => ({ action, documentId: d.id })),
+        (await ctx.loaders.actions.load(d.id)).map((action) => ({ action, documentId: d.id })),
     }),
     lessons: t.field({
       type: [LessonRef],

@@ -10,11 +10,14 @@ import type { DocumentRecord } from '../data/catalog.ts';
 import { words } from '../data/catalog.ts';
 import {
   escapeHtml,
+  type Facets,
   type Hit,
   highlights,
   interpret,
   MAX_QUERY_LENGTH,
   rankScore,
+  type SearchEdge,
+  type SearchPage,
   searchDocuments,
 } from '../data/search.ts';
 import { hanseiError } from '../errors.ts';
@@ -26,20 +29,6 @@ import { checkPageSize, listLimit } from './scalars.ts';
 const FacetValueRef = builder.objectRef<{ value: string; label: string; count: number }>('FacetValue').implement({
   fields: (t) => ({ value: t.exposeString('value'), label: t.exposeString('label'), count: t.exposeInt('count') }),
 });
-
-interface Facets {
-  kind: FacetValue[];
-  status: FacetValue[];
-  businessUnit: FacetValue[];
-  process: FacetValue[];
-  failureMode: FacetValue[];
-  equipment: FacetValue[];
-}
-interface FacetValue {
-  value: string;
-  label: string;
-  count: number;
-}
 
 const FacetsRef = builder.objectRef<Facets>('SearchFacets').implement({
   description:
@@ -62,24 +51,6 @@ const MatchedTermRef = builder.objectRef<{ dimension: string; id: string; label:
   description: 'A taxonomy term the query named by its label or an alias (synonym expansion).',
   fields: (t) => ({ dimension: t.exposeString('dimension'), id: t.exposeString('id'), label: t.exposeString('label') }),
 });
-
-interface SearchEdge {
-  cursor: string;
-  node: DocumentRecord;
-  score: number;
-  relevance: number;
-  titleHighlight: string;
-  snippet: string;
-}
-
-interface SearchPage {
-  edges: SearchEdge[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  totalCount: number;
-  facets: Facets;
-  corrections: { word: string; suggestions: string[] }[];
-  matchedTerms: { dimension: string; id: string; label: string }[];
-}
 
 const SearchEdgeRef = builder.objectRef<SearchEdge>('SearchEdge').implement({
   fields: (t) => ({
@@ -166,18 +137,30 @@ async function runSearch(
       throw hanseiError('BAD_USER_INPUT', 'after is not a cursor of this connection');
     }
   }
+  // Refresh the reuse scores first: their version is part of the key.
+  const reuse = await ctx.reuseScores();
+  const key = JSON.stringify([ctx.catalog.version, ctx.reuseVersion(), query, filter ?? null, first, offset]);
+  const cached = ctx.searchCache.get(key);
+  if (cached) return cached;
+  const page = await computeSearch(ctx, reuse, query, filter, first, offset);
+  ctx.searchCache.set(key, page);
+  return page;
+}
+
+async function computeSearch(
+  ctx: Context,
+  reuse: ReadonlyMap<string, number>,
+  query: string,
+  filter: DocumentFilterInput | null | undefined,
+  first: number,
+  offset: number,
+): Promise<SearchPage> {
   const interpretation = interpret(ctx.catalog, query);
-  const hits = await searchDocuments(ctx.index, ctx.catalog, interpretation, await ctx.reuseScores(), (id) =>
-    isSuperseded(ctx, id),
-  );
+  const hits = await searchDocuments(ctx.index, ctx.catalog, interpretation, reuse, (id) => isSuperseded(ctx, id));
   const filtered = hits.filter((hit) => matchesFilter(hit.document, filter));
-  const page = filtered.slice(offset, offset + first);
-  const marks = await highlights(
-    ctx.index,
-    interpretation.match,
-    page.map((hit) => hit.document.id),
-  );
-  const edges = page.map((hit, i) => ({
+  const slice = filtered.slice(offset, offset + first);
+  const marks = await highlights(ctx.index, interpretation, slice);
+  const edges: SearchEdge[] = slice.map((hit, i) => ({
     cursor: offsetToCursor(offset + i),
     node: hit.document,
     score: hit.score,
@@ -235,7 +218,14 @@ async function similarTo(ctx: Context, profile: Profile, exclude: string | undef
   const interpretation = interpret(ctx.catalog, profile.text);
   const textHits = new Map<string, number>();
   if (interpretation.match) {
-    const hits = await searchDocuments(ctx.index, ctx.catalog, interpretation, new Map(), () => false);
+    // Similarity is about sharing some words, not all of them.
+    const hits = await searchDocuments(
+      ctx.index,
+      ctx.catalog,
+      { ...interpretation, match: interpretation.matchAny ?? interpretation.match, matchAny: undefined },
+      new Map(),
+      () => false,
+    );
     const best = Math.max(...hits.map((hit) => hit.relevance), 1e-9);
     for (const hit of hits) textHits.set(hit.document.id, hit.relevance / best);
   }

@@ -1,0 +1,177 @@
+/**
+ * `npm run bench:api [-- --docs N --seconds S]`: indexes N generated documents (default
+ * 10,000), starts `hansei serve` and a hello-world Yoga server as child processes on
+ * 127.0.0.1, and loads them with autocannon (50 connections): a search, a document query
+ * and hello-world, in one run. Then ingests events in batches of 100 and counts them.
+ * Targets: search and document throughput ≥ 0.5 × hello-world, p99 ≤ 50 ms;
+ * ingest ≥ 10,000 events/s with none missing.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { openEvents, storageConfig } from '../api/src/db/storage.ts';
+import { createToken } from '../api/src/server/auth.ts';
+import { generateCorpus } from './generate-corpus.ts';
+
+const { values } = parseArgs({
+  options: { docs: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' } },
+});
+const count = Number(values.docs);
+const seconds = Number(values.seconds);
+const cli = fileURLToPath(new URL('../api/src/cli/main.ts', import.meta.url));
+const hello = fileURLToPath(new URL('./hello-yoga.ts', import.meta.url));
+const root = await mkdtemp(join(tmpdir(), 'hansei-bench-api-'));
+const children: ChildProcess[] = [];
+
+function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('http://')) resolve();
+    });
+  });
+}
+
+async function load(name: string, url: string, body: string | (() => string)) {
+  const result = await autocannon({
+    url,
+    connections: 50,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(typeof body === 'string'
+      ? { body }
+      : { requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }] }),
+  });
+  const ok = result.non2xx === 0 && result.errors === 0;
+  console.log(
+    `  ${name.padEnd(16)} ${result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms${ok ? '' : `   (${result.non2xx} non-2xx, ${result.errors} errors)`}`,
+  );
+  return result;
+}
+
+try {
+  process.stdout.write(`generating and indexing ${count} documents … `);
+  await generateCorpus(join(root, 'content'), count);
+  execFileSync('git', ['init', '-q'], { cwd: root });
+  execFileSync('git', ['add', '-A'], { cwd: root });
+  execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'corpus'], {
+    cwd: root,
+  });
+  execFileSync(process.execPath, [cli, 'index'], { cwd: root, stdio: 'ignore' });
+  console.log('done');
+
+  const { token, entry } = createToken('bench', ['events:write', 'metrics:read']);
+  const tokens = JSON.stringify([entry]);
+  await start([cli, 'serve', '--port', '4390'], { HANSEI_API_TOKENS: tokens });
+  await start([hello, '4391']);
+  const api = 'http://127.0.0.1:4390/graphql';
+  const searchQuery =
+    'query($q: String) { search(query: $q, first: 10) { totalCount edges { score snippet node { documentId title kind status } } facets { failureMode { value count } process { value count } } } }';
+  const search = JSON.stringify({ query: searchQuery, variables: { q: 'torque gun faults during shift' } });
+  // Distinct symptom phrases, so the search cache cannot answer: the uncached cost.
+  const words = [
+    'torque',
+    'gun',
+    'spindle',
+    'clamp',
+    'sensor',
+    'conveyor',
+    'robot',
+    'nozzle',
+    'valve',
+    'pump',
+    'motor',
+    'bearing',
+    'belt',
+    'hopper',
+    'die',
+    'press',
+    'weld',
+    'tip',
+    'fixture',
+    'gripper',
+  ];
+  const verbs = ['faults', 'drifts', 'jams', 'leaks', 'overheats', 'trips', 'stalls', 'misfeeds', 'cracks', 'vibrates'];
+  let n = 0;
+  const distinctSearch = () => {
+    n++;
+    const q = `${words[n % words.length]} ${words[Math.floor(n / words.length) % words.length]} ${verbs[Math.floor(n / 400) % verbs.length]} shift ${1 + (Math.floor(n / 4000) % 3)}`;
+    return JSON.stringify({ query: searchQuery, variables: { q } });
+  };
+  const document = JSON.stringify({
+    query:
+      'query($id: String!) { document(id: $id) { documentId title summary status reviewState { status nextReview } failureModes { label } equipment { id } versions(first: 3) { date message } } }',
+    variables: { id: 'LL-00042' },
+  });
+  // Warm both servers (catalog load, JIT) before measuring.
+  for (const body of [search, document])
+    await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  console.log(`autocannon, 50 connections, ${seconds} s each, ${count} documents indexed:`);
+  const helloResult = await load(
+    'hello-world',
+    'http://127.0.0.1:4391/graphql',
+    JSON.stringify({ query: '{ hello }' }),
+  );
+  const searchResult = await load('search', api, search);
+  const documentResult = await load('document', api, document);
+  const ratio = (r: autocannon.Result) => (r.requests.average / helloResult.requests.average).toFixed(2);
+  console.log(
+    `  ratio search/hello ${ratio(searchResult)}, document/hello ${ratio(documentResult)}   (targets ≥ 0.5, p99 ≤ 50 ms)`,
+  );
+
+  // Ingest: batches of 100, 8 in flight, every acknowledged event accounted for afterwards.
+  const batches = 400;
+  let next = 0;
+  let acknowledged = 0;
+  const started = performance.now();
+  const lane = async () => {
+    while (next < batches) {
+      const batch = next++;
+      const events = Array.from({ length: 100 }, (_, i) => ({
+        clientId: `bench-${batch}-${i}`,
+        kind: 'VIEW',
+        documentId: `LL-${String((i % 500) + 1).padStart(5, '0')}`,
+      }));
+      const response = await fetch(api, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: 'mutation($e: [ReuseEventInput!]!) { recordReuseEvents(events: $e) { recorded } }',
+          variables: { e: events },
+        }),
+      });
+      const json = (await response.json()) as { data?: { recordReuseEvents: { recorded: number } } };
+      acknowledged += json.data?.recordReuseEvents.recorded ?? 0;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, lane));
+  const ingestSeconds = (performance.now() - started) / 1000;
+  const events = await openEvents(storageConfig(join(root, '.hansei')));
+  const stored = Number(
+    (await events.execute("SELECT count(*) AS n FROM events WHERE client_id LIKE 'bench-%'")).rows[0]?.n,
+  );
+  events.close();
+  console.log(
+    `ingest: ${acknowledged} events acknowledged in ${ingestSeconds.toFixed(2)} s = ${(acknowledged / ingestSeconds).toFixed(0)} events/s (target ≥ 10,000); stored ${stored}, missing ${acknowledged - stored}`,
+  );
+} finally {
+  for (const child of children) {
+    child.removeAllListeners('exit');
+    child.kill('SIGTERM');
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await rm(root, { recursive: true, force: true });
+}
