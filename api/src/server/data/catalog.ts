@@ -59,6 +59,10 @@ export interface Catalog {
   vocabulary: Set<string>;
   /** Documents per term, descendants included. */
   counts: Record<Dimension, Map<string, number>>;
+  /** Ids of documents per term, descendants included. */
+  tagged: Record<Dimension, Map<string, string[]>>;
+  /** Ids of documents that an approved document supersedes. */
+  superseded: Set<string>;
 }
 
 const EMPTY_TERMS = (): Record<Dimension, string[]> => ({
@@ -100,6 +104,8 @@ export async function loadCatalog(index: Client): Promise<Catalog> {
     phrases: new Map(),
     vocabulary: new Set(),
     counts: { businessUnit: new Map(), process: new Map(), failureMode: new Map(), equipment: new Map() },
+    tagged: { businessUnit: new Map(), process: new Map(), failureMode: new Map(), equipment: new Map() },
+    superseded: new Set(),
   };
   for (const row of documents?.rows ?? []) {
     const title = String(row.title);
@@ -128,6 +134,7 @@ export async function loadCatalog(index: Client): Promise<Catalog> {
     const term = String(row.term_id);
     document.all[dimension].push(term);
     catalog.counts[dimension].set(term, (catalog.counts[dimension].get(term) ?? 0) + 1);
+    push(catalog.tagged[dimension], term, document.id);
     if (Number(row.direct) === 1) document.direct[dimension].push(term);
   }
   for (const row of links?.rows ?? []) {
@@ -138,6 +145,11 @@ export async function loadCatalog(index: Client): Promise<Catalog> {
     };
     push(catalog.linksFrom, link.source, link);
     push(catalog.linksTo, link.target, link);
+  }
+  for (const link of links?.rows ?? []) {
+    if (String(link.type) === 'supersedes' && catalog.documents.get(String(link.source_id))?.status === 'approved') {
+      catalog.superseded.add(String(link.target_id));
+    }
   }
   for (const row of taxonomy?.rows ?? []) {
     const term: TermRecord = {

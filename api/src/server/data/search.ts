@@ -20,9 +20,13 @@ const MAX_WORDS = 12;
 const MAX_CANDIDATES = 1000;
 /** Documents matching only some words are a tail: the best few hundred are plenty. */
 const MAX_PARTIAL_CANDIDATES = 200;
-/** Below this many documents matching every word, documents matching any word join in. */
-const FEW_RESULTS = 20;
+/**
+ * When no document matches every word, documents matching any word are searched instead.
+ * Only then: an any-word query over common words scores most of the corpus.
+ */
+const FEW_RESULTS = 1;
 /** Relevance of a document matching only some of the words, relative to its bm25. */
+const ALL_BUT_ONE_FACTOR = 0.7;
 const ANY_WORD_FACTOR = 0.5;
 
 export interface Hit {
@@ -44,6 +48,8 @@ export interface Interpretation {
   /** FTS5 expressions (every word quoted): all words, and any word (the fallback). */
   match: string | undefined;
   matchAny: string | undefined;
+  /** All words but one, for each word: the first fallback when nothing matches all. */
+  matchAllButOne: string[];
 }
 
 /** Words that say nothing about a fault; dropped so they do not match every document. */
@@ -91,6 +97,7 @@ export function interpret(catalog: Catalog, query: string): Interpretation {
     terms,
     match: groups.length > 0 ? groups.join(' AND ') : undefined,
     matchAny: groups.length > 1 ? groups.join(' OR ') : undefined,
+    matchAllButOne: groups.length > 2 && groups.length <= 6 ? groups.map((_, skip) => groups.filter((_, i) => i !== skip).join(' AND ')) : [],
   };
 }
 
@@ -126,7 +133,6 @@ export async function searchDocuments(
   catalog: Catalog,
   interpretation: Interpretation,
   reuse: ReadonlyMap<string, number>,
-  isSuperseded: (id: string) => boolean,
 ): Promise<Hit[]> {
   const relevance = new Map<string, number>();
   const ftsRowids = new Map<string, number>();
@@ -147,13 +153,16 @@ export async function searchDocuments(
   };
   // Every word first; when that finds little, any word, ranked below full matches.
   if (interpretation.match) await run(interpretation.match, 1, MAX_CANDIDATES);
+  // Nothing has every word: try every word but one (cheap intersections, like a
+  // "minimum should match"), and only then any word at all (scores most of the corpus).
+  if (relevance.size < FEW_RESULTS) {
+    for (const match of interpretation.matchAllButOne) await run(match, ALL_BUT_ONE_FACTOR, MAX_PARTIAL_CANDIDATES);
+  }
   if (interpretation.matchAny && relevance.size < FEW_RESULTS)
     await run(interpretation.matchAny, ANY_WORD_FACTOR, MAX_PARTIAL_CANDIDATES);
   for (const term of interpretation.terms) {
-    for (const document of catalog.documents.values()) {
-      if (document.all[term.dimension as keyof DocumentRecord['all']]?.includes(term.id)) {
-        relevance.set(document.id, (relevance.get(document.id) ?? 0) + SYNONYM_BOOST);
-      }
+    for (const id of catalog.tagged[term.dimension as keyof DocumentRecord['all']]?.get(term.id) ?? []) {
+      relevance.set(id, (relevance.get(id) ?? 0) + SYNONYM_BOOST);
     }
   }
   const candidates = interpretation.words.length === 0 ? [...catalog.documents.keys()] : [...relevance.keys()];
@@ -167,7 +176,7 @@ export async function searchDocuments(
       document,
       ftsRowid: ftsRowids.get(id),
       relevance: textRelevance,
-      score: rankScore(base, reuse.get(id) ?? 0, document.status, isSuperseded(id)),
+      score: rankScore(base, reuse.get(id) ?? 0, document.status, catalog.superseded.has(id)),
     });
   }
   return hits.sort((a, b) => b.score - a.score || a.document.id.localeCompare(b.document.id));

@@ -36,11 +36,6 @@ export function linked(ctx: Context, id: string, type: LinkType, direction: 'fro
   return [...new Set(ids)].flatMap((other) => ctx.catalog.documents.get(other) ?? []);
 }
 
-/** True when an approved document supersedes this one. */
-export function isSuperseded(ctx: Context, id: string): boolean {
-  return linked(ctx, id, 'supersedes', 'to').some((other) => other.status === 'approved');
-}
-
 const ReviewStatusEnum = builder.enumType('ReviewStatus', {
   values: { OK: { value: 'ok' }, DUE_SOON: { value: 'due_soon' }, OVERDUE: { value: 'overdue' } } as const,
 });

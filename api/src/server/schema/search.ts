@@ -22,7 +22,7 @@ import {
 } from '../data/search.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
-import { DocumentFilter, type DocumentFilterInput, isSuperseded, matchesFilter } from './document.ts';
+import { DocumentFilter, type DocumentFilterInput, matchesFilter } from './document.ts';
 import { DocumentRef } from './refs.ts';
 import { checkPageSize, listLimit } from './scalars.ts';
 
@@ -106,7 +106,7 @@ function facetCounts(ctx: Context, hits: readonly Hit[], filter: DocumentFilterI
   for (const { key, skip, values, dimension } of FACET_DIMENSIONS) {
     const counts = new Map<string, number>();
     for (const hit of hits) {
-      if (!matchesFilter(hit.document, filter, skip)) continue;
+      if (filter && !matchesFilter(hit.document, filter, skip)) continue;
       for (const value of values(hit.document)) counts.set(value, (counts.get(value) ?? 0) + 1);
     }
     facets[key] = [...counts]
@@ -156,7 +156,7 @@ async function computeSearch(
   offset: number,
 ): Promise<SearchPage> {
   const interpretation = interpret(ctx.catalog, query);
-  const hits = await searchDocuments(ctx.index, ctx.catalog, interpretation, reuse, (id) => isSuperseded(ctx, id));
+  const hits = await searchDocuments(ctx.index, ctx.catalog, interpretation, reuse);
   const filtered = hits.filter((hit) => matchesFilter(hit.document, filter));
   const slice = filtered.slice(offset, offset + first);
   const marks = await highlights(ctx.index, interpretation, slice);
@@ -222,9 +222,8 @@ async function similarTo(ctx: Context, profile: Profile, exclude: string | undef
     const hits = await searchDocuments(
       ctx.index,
       ctx.catalog,
-      { ...interpretation, match: interpretation.matchAny ?? interpretation.match, matchAny: undefined },
+      { ...interpretation, match: interpretation.matchAny ?? interpretation.match, matchAny: undefined, matchAllButOne: [] },
       new Map(),
-      () => false,
     );
     const best = Math.max(...hits.map((hit) => hit.relevance), 1e-9);
     for (const hit of hits) textHits.set(hit.document.id, hit.relevance / best);
@@ -264,7 +263,7 @@ async function similarTo(ctx: Context, profile: Profile, exclude: string | undef
     if (score === 0) continue;
     results.push({
       document,
-      score: rankScore(score, reuse.get(document.id) ?? 0, document.status, isSuperseded(ctx, document.id)),
+      score: rankScore(score, reuse.get(document.id) ?? 0, document.status, ctx.catalog.superseded.has(document.id)),
       reasons,
     });
   }

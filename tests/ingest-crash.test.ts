@@ -1,0 +1,90 @@
+/**
+ * Crash test: SIGKILL the real server during sustained ingest; after a restart every event
+ * whose mutation had returned success is in the store.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEvents, storageConfig } from '../api/src/db/storage.ts';
+import { createToken } from '../api/src/server/auth.ts';
+import { REPO_ROOT, runCli } from './helpers/cli.ts';
+import { copyInto, createTestRepo, type TestRepo } from './helpers/git-repo.ts';
+
+const CLI = join(REPO_ROOT, 'api/src/cli/main.ts');
+let repo: TestRepo;
+
+beforeAll(async () => {
+  repo = await createTestRepo();
+  await copyInto(repo, join(REPO_ROOT, 'tests/fixtures/api'), 'content');
+  await repo.commit('Fixture plant', '2026-01-15');
+  expect((await runCli(['index'], repo.dir)).code).toBe(0);
+});
+afterAll(() => repo.remove());
+
+function startServer(tokens: string): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
+      cwd: repo.dir,
+      env: { ...process.env, HANSEI_API_TOKENS: tokens },
+    });
+    child.on('error', reject);
+    child.stdout.on('data', (chunk: Buffer) => {
+      const url = /(http:\/\/\S+\/graphql)/.exec(chunk.toString())?.[1];
+      if (url) resolve({ child, url });
+    });
+  });
+}
+
+describe('a server killed during ingest', () => {
+  it('loses no acknowledged event', async () => {
+    const { token, entry } = createToken('crash', ['events:write']);
+    const { child, url } = await startServer(JSON.stringify([entry]));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const acknowledged: string[] = [];
+    let batch = 0;
+    let stop = false;
+    const lane = async () => {
+      while (!stop) {
+        const ids = Array.from({ length: 50 }, (_, i) => `crash-${batch}-${i}`);
+        batch++;
+        try {
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({
+              query: 'mutation($e: [ReuseEventInput!]!) { recordReuseEvents(events: $e) { recorded } }',
+              variables: { e: ids.map((clientId) => ({ clientId, kind: 'VIEW', documentId: 'LL-0002' })) },
+            }),
+          });
+          const json = (await response.json()) as { data?: { recordReuseEvents?: { recorded: number } } };
+          if (json.data?.recordReuseEvents) acknowledged.push(...ids);
+        } catch {
+          return; // the server is gone: this batch was never acknowledged
+        }
+      }
+    };
+    const lanes = Array.from({ length: 4 }, lane);
+    // Kill it mid-stream, once a good number of batches went through.
+    while (acknowledged.length < 2000) await new Promise((resolve) => setTimeout(resolve, 10));
+    child.kill('SIGKILL');
+    stop = true;
+    await Promise.all(lanes);
+    await exited;
+
+    const events = await openEvents(storageConfig(join(repo.dir, '.hansei')));
+    const stored = new Set(
+      (await events.execute("SELECT client_id FROM events WHERE client_id LIKE 'crash-%'")).rows.map((row) =>
+        String(row.client_id),
+      ),
+    );
+    events.close();
+    const missing = acknowledged.filter((id) => !stored.has(id));
+    expect(acknowledged.length).toBeGreaterThanOrEqual(2000);
+    expect(missing).toEqual([]);
+    // And the restarted server serves the store.
+    const again = await startServer(JSON.stringify([entry]));
+    const health = await fetch(again.url.replace('/graphql', '/ready'));
+    expect(health.status).toBe(200);
+    again.child.kill('SIGTERM');
+  });
+});
