@@ -97,7 +97,10 @@ export function interpret(catalog: Catalog, query: string): Interpretation {
     terms,
     match: groups.length > 0 ? groups.join(' AND ') : undefined,
     matchAny: groups.length > 1 ? groups.join(' OR ') : undefined,
-    matchAllButOne: groups.length > 2 && groups.length <= 6 ? groups.map((_, skip) => groups.filter((_, i) => i !== skip).join(' AND ')) : [],
+    matchAllButOne:
+      groups.length > 2 && groups.length <= 6
+        ? groups.map((_, skip) => groups.filter((_, i) => i !== skip).join(' AND '))
+        : [],
   };
 }
 

@@ -222,7 +222,12 @@ async function similarTo(ctx: Context, profile: Profile, exclude: string | undef
     const hits = await searchDocuments(
       ctx.index,
       ctx.catalog,
-      { ...interpretation, match: interpretation.matchAny ?? interpretation.match, matchAny: undefined, matchAllButOne: [] },
+      {
+        ...interpretation,
+        match: interpretation.matchAny ?? interpretation.match,
+        matchAny: undefined,
+        matchAllButOne: [],
+      },
       new Map(),
     );
     const best = Math.max(...hits.map((hit) => hit.relevance), 1e-9);
