@@ -134,11 +134,10 @@ describe('search', () => {
     expect(data?.search.edges[0]?.node.documentId).toBe('LL-0002');
     expect(data?.search.edges[0]?.titleHighlight).toContain('<mark>E</mark>-<mark>104</mark>');
     expect(data?.search.edges[0]?.snippet).toContain('<mark>battery</mark>');
-    expect(data?.search.facets.failureMode).toContainEqual({
-      value: 'fastener.under-torque',
-      label: 'Under-torque',
-      count: 4,
-    });
+    // Every word must match: only the two lessons that mention the battery.
+    expect(data?.search.facets.failureMode).toEqual([
+      { value: 'fastener.under-torque', label: 'Under-torque', count: 2 },
+    ]);
     expect(data?.search.facets.kind).toEqual([{ value: 'lesson', count: data?.search.totalCount }]);
   });
 

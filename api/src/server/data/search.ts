@@ -18,8 +18,8 @@ import { words } from './catalog.ts';
 export const MAX_QUERY_LENGTH = 200;
 const MAX_WORDS = 12;
 const MAX_CANDIDATES = 1000;
-/** Documents matching only some words are a tail: the best few hundred are plenty. */
-const MAX_PARTIAL_CANDIDATES = 200;
+/** Documents matching only some words are a tail: the best hundred per query are plenty. */
+const MAX_PARTIAL_CANDIDATES = 100;
 /**
  * When no document matches every word, documents matching any word are searched instead.
  * Only then: an any-word query over common words scores most of the corpus.
@@ -163,9 +163,12 @@ export async function searchDocuments(
   }
   if (interpretation.matchAny && relevance.size < FEW_RESULTS)
     await run(interpretation.matchAny, ANY_WORD_FACTOR, MAX_PARTIAL_CANDIDATES);
+  // Documents tagged with a term the query names already match through the aliases in
+  // their indexed taxonomy text; the tag itself earns them a boost on top of bm25.
   for (const term of interpretation.terms) {
     for (const id of catalog.tagged[term.dimension as keyof DocumentRecord['all']]?.get(term.id) ?? []) {
-      relevance.set(id, (relevance.get(id) ?? 0) + SYNONYM_BOOST);
+      const current = relevance.get(id);
+      if (current !== undefined) relevance.set(id, current + SYNONYM_BOOST);
     }
   }
   const candidates = interpretation.words.length === 0 ? [...catalog.documents.keys()] : [...relevance.keys()];
