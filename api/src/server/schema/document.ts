@@ -3,7 +3,9 @@
  * state, and the `document` / `documents` entry points.
  */
 import type { LessonFrontMatter, RcaFrontMatter, SopFrontMatter } from '../../content/schema.ts';
+import type { Cause, Prompt } from '../../content/structure.ts';
 import type { LinkType } from '../../index/document-rows.ts';
+import type { Version } from '../../index/history.ts';
 import { reviewState } from '../../review/review-state.ts';
 import type { Context } from '../context.ts';
 import type { DocumentRecord } from '../data/catalog.ts';
@@ -50,27 +52,17 @@ const ReviewStateRef = builder.objectRef<ReturnType<typeof reviewState>>('Review
   }),
 });
 
-const VersionRef = builder
-  .objectRef<{
-    sha: string;
-    path: string;
-    change: string;
-    authorName: string;
-    authorEmail: string;
-    date: string;
-    message: string;
-  }>('Version')
-  .implement({
-    description: 'A commit that changed the document (renames followed).',
-    fields: (t) => ({
-      sha: t.exposeString('sha'),
-      path: t.exposeString('path'),
-      change: t.exposeString('change', { description: 'added, modified or renamed' }),
-      authorName: t.exposeString('authorName'),
-      date: t.field({ type: 'DateTime', resolve: (v) => new Date(v.date).toISOString() }),
-      message: t.exposeString('message'),
-    }),
-  });
+const VersionRef = builder.objectRef<Omit<Version, 'documentId'>>('Version').implement({
+  description: 'A commit that changed the document (renames followed).',
+  fields: (t) => ({
+    sha: t.exposeString('sha'),
+    path: t.exposeString('path'),
+    change: t.exposeString('change', { description: 'added, modified or renamed' }),
+    authorName: t.exposeString('authorName'),
+    date: t.field({ type: 'DateTime', resolve: (v) => new Date(v.date).toISOString() }),
+    message: t.exposeString('message'),
+  }),
+});
 
 const ReviewRef = builder.objectRef<{ on: string; by: string }>('Review').implement({
   fields: (t) => ({
@@ -185,22 +177,18 @@ builder.node(LessonRef, {
   }),
 });
 
-const PromptRef = builder
-  .objectRef<{ position: number; step: string | undefined; text: string; minutes: number | undefined }>(
-    'ReflectionPrompt',
-  )
-  .implement({
-    fields: (t) => ({
-      position: t.exposeInt('position'),
-      step: t.string({
-        nullable: true,
-        description: 'Title of the step it belongs to.',
-        resolve: (p) => p.step ?? null,
-      }),
-      text: t.exposeString('text'),
-      minutes: t.int({ nullable: true, resolve: (p) => p.minutes ?? null }),
+const PromptRef = builder.objectRef<Prompt>('ReflectionPrompt').implement({
+  fields: (t) => ({
+    position: t.exposeInt('position'),
+    step: t.string({
+      nullable: true,
+      description: 'Title of the step it belongs to.',
+      resolve: (p) => p.step ?? null,
     }),
-  });
+    text: t.exposeString('text'),
+    minutes: t.int({ nullable: true, resolve: (p) => p.minutes ?? null }),
+  }),
+});
 
 builder.node(SopRef, {
   ...nodeOf('sop'),
@@ -229,36 +217,25 @@ const RcaMethodEnum = builder.enumType('RcaMethod', {
   } as const,
 });
 
-const CauseRef = builder
-  .objectRef<{
-    position: number;
-    parentPosition: number | undefined;
-    container: string;
-    text: string;
-    category: string | undefined;
-    type: string | undefined;
-    evidence: string | undefined;
-    root: boolean;
-  }>('Cause')
-  .implement({
-    description: 'A cause: a 5-Why step, a fishbone cause or an Apollo cause, with its evidence.',
-    fields: (t) => ({
-      position: t.exposeInt('position'),
-      parentPosition: t.int({
-        nullable: true,
-        description: 'The cause (or Why) this one explains.',
-        resolve: (c) => c.parentPosition ?? null,
-      }),
-      container: t.exposeString('container', {
-        description: 'FiveWhys, Fishbone, ApolloChart, Discipline or A3Section.',
-      }),
-      text: t.exposeString('text'),
-      category: t.string({ nullable: true, description: 'Fishbone 6M category.', resolve: (c) => c.category ?? null }),
-      type: t.string({ nullable: true, description: 'Apollo: action or condition.', resolve: (c) => c.type ?? null }),
-      evidence: t.string({ nullable: true, resolve: (c) => c.evidence ?? null }),
-      root: t.exposeBoolean('root'),
+const CauseRef = builder.objectRef<Cause>('Cause').implement({
+  description: 'A cause: a 5-Why step, a fishbone cause or an Apollo cause, with its evidence.',
+  fields: (t) => ({
+    position: t.exposeInt('position'),
+    parentPosition: t.int({
+      nullable: true,
+      description: 'The cause (or Why) this one explains.',
+      resolve: (c) => c.parentPosition ?? null,
     }),
-  });
+    container: t.exposeString('container', {
+      description: 'FiveWhys, Fishbone, ApolloChart, Discipline or A3Section.',
+    }),
+    text: t.exposeString('text'),
+    category: t.string({ nullable: true, description: 'Fishbone 6M category.', resolve: (c) => c.category ?? null }),
+    type: t.string({ nullable: true, description: 'Apollo: action or condition.', resolve: (c) => c.type ?? null }),
+    evidence: t.string({ nullable: true, resolve: (c) => c.evidence ?? null }),
+    root: t.exposeBoolean('root'),
+  }),
+});
 
 builder.node(RcaRef, {
   ...nodeOf('rca'),
