@@ -77,7 +77,8 @@ export function checkCorpus({ results, known = [], taxonomy, allPaths }: CorpusI
 
 type Report = (at: Location, code: DiagnosticCode, message: string, hint?: string) => void;
 
-const TERM_NOUNS: Record<keyof typeof TERM_FIELDS, string> = {
+/** What each taxonomy field of the front matter names, for messages. */
+export const TERM_NOUNS: Record<keyof typeof TERM_FIELDS, string> = {
   business_unit: 'business unit',
   processes: 'process',
   failure_modes: 'failure mode',

@@ -116,6 +116,16 @@ export const DIAGNOSTIC_CODES = {
     title: 'Approved lesson has no evidence the fix held',
     hint: 'Add a <FixHeld> section with the data after the change.',
   },
+  PLACEHOLDER_LEFT: {
+    severity: 'error',
+    title: 'Template placeholder not filled in',
+    hint: 'Replace every "TODO: …" that "hansei new" wrote with the real content.',
+  },
+  CODEOWNERS_OUT_OF_DATE: {
+    severity: 'error',
+    title: 'CODEOWNERS does not route documents to their stewards',
+    hint: 'Run "npx hansei codeowners" and commit the result.',
+  },
   TAXONOMY_INVALID: { severity: 'error', title: 'Invalid taxonomy entry' },
   TAXONOMY_FILE_MISSING: { severity: 'error', title: 'Taxonomy file missing' },
   TAXONOMY_DUPLICATE_ID: { severity: 'error', title: 'Taxonomy id defined twice' },

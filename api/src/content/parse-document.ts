@@ -21,6 +21,7 @@ import {
 import { type Diagnostic, type DiagnosticCode, diagnostic, type Location } from './diagnostics.ts';
 import type { BodyLink, ComponentUse, ParseResult } from './document.ts';
 import { locatePath, parseFrontMatter } from './front-matter.ts';
+import { findPlaceholders } from './placeholders.ts';
 import { type FrontMatter, FrontMatterSchema, KIND_NAMES, KINDS, type Kind, kindOfId } from './schema.ts';
 
 /** Files above this size are refused before any parsing. */
@@ -31,8 +32,13 @@ const processor = createProcessor({ format: 'mdx' });
 /** Parses the bytes of the file at `path` (relative to the content root, `/`-separated). */
 export function parseDocument(path: string, bytes: Uint8Array): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const report = (at: Location, code: DiagnosticCode, message: string, hint?: string) =>
+  // A line that still holds a template placeholder reports only the placeholder: its
+  // text was never meant to pass the schema, and "unknown process TODO: …" helps nobody.
+  const placeholderLines = new Set<number>();
+  const report = (at: Location, code: DiagnosticCode, message: string, hint?: string) => {
+    if (code !== 'PLACEHOLDER_LEFT' && placeholderLines.has(at.line)) return;
     diagnostics.push(diagnostic(path, at, code, message, hint));
+  };
   const result: ParseResult = { path, declaredId: undefined, document: undefined, diagnostics };
 
   if (bytes.byteLength > MAX_FILE_BYTES) {
@@ -48,6 +54,10 @@ export function parseDocument(path: string, bytes: Uint8Array): ParseResult {
     return result;
   }
   const source = new TextDecoder().decode(bytes); // strips a leading BOM
+  for (const placeholder of findPlaceholders(source)) {
+    placeholderLines.add(placeholder.at.line);
+    report(placeholder.at, 'PLACEHOLDER_LEFT', `placeholder "${placeholder.text}" is not filled in`);
+  }
 
   const folderKind = kindOfFolder(path);
   if (!folderKind) {
