@@ -3,6 +3,7 @@
  * parsing that turns a bad flag into a usage message instead of a stack trace.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { isRealDate } from '../content/schema.ts';
 
 /** A command takes its arguments (after the command name) and returns the exit code. */
 export type Command = (argv: string[]) => Promise<number>;
@@ -23,4 +24,13 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   } catch (error) {
     throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
   }
+}
+
+/** Validates a `--today`-style option (YYYY-MM-DD); `fallback` when it is absent. */
+export function parseDateOption(value: string | undefined, flag: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !isRealDate(value)) {
+    throw new CliError(`--${flag} must be a date written as YYYY-MM-DD, not "${value}"`);
+  }
+  return value;
 }

@@ -6,12 +6,14 @@
 import { runCheck } from './check-command.ts';
 import { CliError, type Command } from './command.ts';
 import { runIndexCommand } from './index-command.ts';
+import { runNew } from './new-command.ts';
 import { runServe } from './serve-command.ts';
 import { runToken } from './token-command.ts';
 
 const COMMANDS: Record<string, Command> = {
   check: runCheck,
   index: runIndexCommand,
+  new: runNew,
   serve: runServe,
   token: runToken,
 };
@@ -23,6 +25,7 @@ Usage: hansei <command> [options]
 Commands:
   check [paths…]   validate content: front matter, taxonomy terms, references, MDX
   index            index content from git or the working tree into libsql
+  new <kind>       start a lesson, SOP or RCA from a template with the next free id
   serve            serve the GraphQL API
   token            create an API token for an integration
 

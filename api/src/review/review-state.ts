@@ -52,6 +52,11 @@ export function addDuration(date: string, duration: string): string {
   return result.toISOString().slice(0, 10);
 }
 
+/** Today as YYYY-MM-DD in UTC: the day the API also uses, so CLI and API agree. */
+export function isoToday(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
 /** Whole days from `from` to `to` (both YYYY-MM-DD). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
