@@ -2,11 +2,12 @@
  * `hansei check [paths…] [--format text|json|github] [--content DIR]`: validates content
  * and prints every problem like a compiler. Exit 1 on any error, 0 with only warnings.
  */
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { type Diagnostic, formatDiagnostics, type OutputFormat, summarize } from '../content/diagnostics.ts';
 import { loadContent } from '../content/load-content.ts';
 import { createParserPool } from '../content/parse-pool.ts';
 import { createWorkingTreeSource } from '../content/source.ts';
+import { checkCodeowners } from '../review/codeowners-file.ts';
 import { CliError, type Command, parseCommandArgs } from './command.ts';
 import { isSelected, resolveSelections } from './content-root.ts';
 import { createProgress } from './progress.ts';
@@ -21,7 +22,11 @@ Options:
   --format <text|json|github>  output format (default: text; github prints annotations)
   --content <dir>              content folder (default: the nearest folder with taxonomy/,
                                or ./content when no path is given)
+  --codeowners <file>          CODEOWNERS file to check (default: the repository's, if any)
   -h, --help                   show this help
+
+When a whole content folder is checked and the repository has a CODEOWNERS file, its
+routes to stewards are checked too (see "hansei codeowners").
 
 Exit status: 0 no errors (warnings allowed), 1 content errors, 2 usage error.
 `;
@@ -34,6 +39,7 @@ export const runCheck: Command = async (argv) => {
     {
       format: { type: 'string', default: 'text' },
       content: { type: 'string' },
+      codeowners: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -55,7 +61,13 @@ export const runCheck: Command = async (argv) => {
     for (const { root, selected } of selections) {
       const content = await loadContent({ source: createWorkingTreeSource(root), parser, onProgress: progress.update });
       files += content.results.filter((result) => isSelected(result.path, selected)).length;
-      for (const item of content.diagnostics) {
+      const diagnostics = [...content.diagnostics];
+      // Routing concerns the folder as a whole: judged only when the whole folder is checked.
+      if (selected.includes('')) {
+        const configured = values.codeowners === undefined ? undefined : resolve(cwd, values.codeowners);
+        diagnostics.push(...(await checkCodeowners({ content, contentRoot: root, configured })));
+      }
+      for (const item of diagnostics) {
         if (isSelected(item.file, selected))
           reported.push({ ...item, file: relative(cwd, join(root, item.file)) || item.file });
       }

@@ -4,6 +4,7 @@
  * Each command lives in its own module; this file only dispatches.
  */
 import { runCheck } from './check-command.ts';
+import { runCodeowners } from './codeowners-command.ts';
 import { CliError, type Command } from './command.ts';
 import { runIndexCommand } from './index-command.ts';
 import { runNew } from './new-command.ts';
@@ -12,6 +13,7 @@ import { runToken } from './token-command.ts';
 
 const COMMANDS: Record<string, Command> = {
   check: runCheck,
+  codeowners: runCodeowners,
   index: runIndexCommand,
   new: runNew,
   serve: runServe,
@@ -24,6 +26,7 @@ Usage: hansei <command> [options]
 
 Commands:
   check [paths…]   validate content: front matter, taxonomy terms, references, MDX
+  codeowners       route each document to its unit's stewards in CODEOWNERS
   index            index content from git or the working tree into libsql
   new <kind>       start a lesson, SOP or RCA from a template with the next free id
   serve            serve the GraphQL API
