@@ -8,6 +8,7 @@ import { runCodeowners } from './codeowners-command.ts';
 import { CliError, type Command } from './command.ts';
 import { runIndexCommand } from './index-command.ts';
 import { runNew } from './new-command.ts';
+import { runReview } from './review-command.ts';
 import { runSchema } from './schema-command.ts';
 import { runServe } from './serve-command.ts';
 import { runToken } from './token-command.ts';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   codeowners: runCodeowners,
   index: runIndexCommand,
   new: runNew,
+  review: runReview,
   schema: runSchema,
   serve: runServe,
   token: runToken,
@@ -31,6 +33,7 @@ Commands:
   codeowners       route each document to its unit's stewards in CODEOWNERS
   index            index content from git or the working tree into libsql
   new <kind>       start a lesson, SOP or RCA from a template with the next free id
+  review           what each steward must verify, and why; trust score per unit
   schema           JSON Schema of front matter and taxonomy files, for editors
   serve            serve the GraphQL API
   token            create an API token for an integration

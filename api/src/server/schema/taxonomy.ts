@@ -1,10 +1,11 @@
 /**
- * The taxonomy: business units with their stewards, processes and failure modes as trees,
- * equipment and people — each term with its document count.
+ * The taxonomy: business units with their stewards and trust score, processes and failure
+ * modes as trees, equipment and people — each term with its document count.
  */
 import type { Dimension } from '../../index/document-rows.ts';
+import { type TrustScore, trustScore } from '../../review/trust-score.ts';
 import type { Context } from '../context.ts';
-import type { TermRecord } from '../data/catalog.ts';
+import { policyOf, type TermRecord } from '../data/catalog.ts';
 import { builder } from './builder.ts';
 import { BusinessUnitRef, DocumentRef, EquipmentRef, FailureModeRef, PersonRef, ProcessRef } from './refs.ts';
 import { listConnection } from './scalars.ts';
@@ -95,7 +96,31 @@ const ReviewPolicyRef = builder
     }),
   });
 
+const TrustScoreRef = builder.objectRef<TrustScore>('TrustScore').implement({
+  description: "Share of a unit's approved documents that are within their review SLA.",
+  fields: (t) => ({
+    score: t.float({
+      nullable: true,
+      description: 'withinSla / approved, from 0 to 1; null when the unit has no approved documents.',
+      resolve: (s) => s.score,
+    }),
+    approved: t.exposeInt('approved', { description: 'Approved documents of the unit.' }),
+    withinSla: t.exposeInt('withinSla', { description: 'Of those, documents whose review is not overdue.' }),
+  }),
+});
+
 builder.objectFields(BusinessUnitRef, (t) => ({
+  trustScore: t.field({
+    type: TrustScoreRef,
+    description: 'Can a technician rely on what this unit publishes? Computed like `hansei review`.',
+    resolve: (unit, _a, ctx) =>
+      trustScore(
+        unit.id,
+        [...ctx.catalog.documents.values()].map((document) => document.frontMatter),
+        policyOf(ctx.catalog, unit.id),
+        ctx.today,
+      ),
+  }),
   stewards: t.field({
     type: [PersonRef],
     resolve: (unit, _a, ctx) =>
