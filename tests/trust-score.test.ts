@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrontMatter } from '../api/src/content/schema.ts';
 import type { ReviewPolicy } from '../api/src/content/taxonomy-schema.ts';
-import { TrustScoresDocument } from '../api/src/generated/graphql.ts';
+import { ProvisionalLessonsDocument, TrustScoresDocument } from '../api/src/generated/graphql.ts';
 import type { ReviewQueue } from '../api/src/review/review-queue.ts';
 import { formatTrust, trustScore } from '../api/src/review/trust-score.ts';
 import { createTestApi, execute, type TestApi } from './helpers/api.ts';
@@ -76,5 +76,15 @@ describe('BusinessUnit.trustScore', () => {
     expect(
       queue.trust.map(({ businessUnit, score, approved, withinSla }) => ({ businessUnit, score, approved, withinSla })),
     ).toEqual(data?.businessUnits.map((unit) => ({ businessUnit: unit.id, ...unit.trustScore })));
+  });
+  it('marks the same lessons provisional as hansei review', async () => {
+    const { data } = await execute(api, ProvisionalLessonsDocument);
+    const provisional = data?.documents.edges
+      .filter(({ node }) => node.__typename === 'Lesson' && node.provisional === true)
+      .map(({ node }) => node.documentId);
+    expect(provisional).toEqual(['LL-0001']);
+    const cli = await runCli(['review', '--content', 'tests/fixtures/api', '--today', TODAY, '--format', 'json']);
+    const queue = JSON.parse(cli.stdout) as ReviewQueue;
+    expect(queue.stewards.flatMap((steward) => steward.provisional.map((item) => item.id))).toEqual(provisional);
   });
 });

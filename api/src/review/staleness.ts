@@ -68,11 +68,19 @@ export interface ProvisionalLesson {
 /** Default threshold of "not helpful" votes since the last review. */
 export const NOT_HELPFUL_THRESHOLD = 3;
 
-const OPEN_ACTION = new Set(['open', 'in-progress']);
+/** A corrective action not yet done or cancelled. */
+export function isOpenAction(action: Pick<CorrectiveAction, 'status'>): boolean {
+  return action.status === 'open' || action.status === 'in-progress';
+}
 
 /** A corrective action still open after its due date. */
 export function isActionOverdue(action: Pick<CorrectiveAction, 'status' | 'due'>, today: string): boolean {
-  return OPEN_ACTION.has(action.status) && action.due < today;
+  return isOpenAction(action) && action.due < today;
+}
+
+/** The RCAs a lesson came from: its `source_rca`, and every RCA listing it in `lessons`. */
+export function rcasOfLesson(sourceRca: string | undefined, listedBy: Iterable<string>): string[] {
+  return [...new Set([...(sourceRca ? [sourceRca] : []), ...listedBy])].sort();
 }
 
 /** Every document that needs review (deprecated documents are retired and never do). */
@@ -100,20 +108,19 @@ export function findStale(input: StalenessInput): StaleDocument[] {
 /** Lessons whose RCA (by `source_rca`, or listing them in `lessons`) has open actions. */
 export function findProvisional(documents: readonly ParsedDocument[]): ProvisionalLesson[] {
   const byId = new Map(documents.map((document) => [document.frontMatter.id, document]));
-  const rcasOf = new Map<string, Set<string>>();
-  const link = (lesson: string, rca: string) => rcasOf.set(lesson, (rcasOf.get(lesson) ?? new Set()).add(rca));
+  const listedBy = new Map<string, string[]>();
   for (const { frontMatter: fm } of documents) {
-    if (fm.kind === 'lesson' && fm.source_rca) link(fm.id, fm.source_rca);
-    if (fm.kind === 'rca') for (const lesson of fm.lessons) link(lesson, fm.id);
+    if (fm.kind === 'rca')
+      for (const lesson of fm.lessons) listedBy.set(lesson, [...(listedBy.get(lesson) ?? []), fm.id]);
   }
   const provisional: ProvisionalLesson[] = [];
   for (const document of documents) {
     const fm = document.frontMatter;
     if (fm.kind !== 'lesson' || fm.status === 'deprecated') continue;
-    for (const rcaId of [...(rcasOf.get(fm.id) ?? [])].sort()) {
+    for (const rcaId of rcasOfLesson(fm.source_rca, listedBy.get(fm.id) ?? [])) {
       const rca = byId.get(rcaId);
       if (rca?.frontMatter.kind !== 'rca') continue;
-      const openActions = extractStructure(rca).actions.filter((action) => OPEN_ACTION.has(action.status));
+      const openActions = extractStructure(rca).actions.filter(isOpenAction);
       if (openActions.length > 0) provisional.push({ document, rca, openActions });
     }
   }

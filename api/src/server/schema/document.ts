@@ -7,6 +7,7 @@ import type { Cause, Prompt } from '../../content/structure.ts';
 import type { LinkType } from '../../index/document-rows.ts';
 import type { Version } from '../../index/history.ts';
 import { reviewState } from '../../review/review-state.ts';
+import { isActionOverdue, isOpenAction, rcasOfLesson } from '../../review/staleness.ts';
 import type { Context } from '../context.ts';
 import type { DocumentRecord } from '../data/catalog.ts';
 import { policyOf } from '../data/catalog.ts';
@@ -167,11 +168,13 @@ builder.node(LessonRef, {
       resolve: (d, _a, ctx) => linked(ctx, d.id, 'applied_in', 'from'),
     }),
     provisional: t.boolean({
-      description: 'True while the RCA this lesson came from still has open corrective actions.',
+      description: 'True while an RCA this lesson came from still has open corrective actions (as in `hansei review`).',
       resolve: async (d, _a, ctx) => {
-        const rca = (d.frontMatter as LessonFrontMatter).source_rca;
-        if (!rca || !ctx.catalog.documents.has(rca)) return false;
-        return (await ctx.loaders.actions.load(rca)).some((a) => a.status === 'open' || a.status === 'in-progress');
+        const listedBy = linked(ctx, d.id, 'lessons', 'to').map((rca) => rca.id);
+        const rcas = rcasOfLesson((d.frontMatter as LessonFrontMatter).source_rca, listedBy);
+        const known = rcas.filter((id) => ctx.catalog.documents.has(id));
+        const actions = await Promise.all(known.map((id) => ctx.loaders.actions.load(id)));
+        return actions.some((list) => list.some(isOpenAction));
       },
     }),
   }),
@@ -283,7 +286,7 @@ CorrectiveActionRef.implement({
 
 /** Open or in progress, and past its due date. */
 export function isOverdue(action: { status: string; due: string }, today: string): boolean {
-  return (action.status === 'open' || action.status === 'in-progress') && action.due < today;
+  return isActionOverdue(action, today);
 }
 
 const DocumentFilter = builder.inputType('DocumentFilter', {
