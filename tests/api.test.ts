@@ -14,6 +14,7 @@ import {
   SimilarDocument,
   TaxonomyDocument,
   TermReuseDocument,
+  TopReusedDocument,
   UnitReuseDocument,
 } from '../api/src/generated/graphql.ts';
 import { codes, createTestApi, execute, post, type TestApi } from './helpers/api.ts';
@@ -324,6 +325,20 @@ describe('reuse events and metrics', () => {
       helpful: 0,
       citations: 1,
     });
+  });
+
+  it('ranks the most reused documents', async () => {
+    const cited = await execute(api, TopReusedDocument, { from: '2026-11-01', to: '2026-11-30' }, api.tokens.metrics);
+    expect(cited.data?.topReused).toEqual([
+      { value: 1, document: { documentId: 'LL-0003' }, counts: { views: 2, citations: 1 } },
+    ]);
+    const viewed = await execute(
+      api,
+      TopReusedDocument,
+      { metric: 'VIEWS', kind: 'SOP', from: '2026-11-01', to: '2026-11-30' },
+      api.tokens.metrics,
+    );
+    expect(viewed.data?.topReused).toEqual([]);
   });
 
   it('routes searches with no results to a steward', async () => {
