@@ -5,18 +5,21 @@
 import { DEFAULT_DATA_DIR, openEvents, openIndex, storageConfig } from '../db/storage.ts';
 import { loadTokens } from '../server/auth.ts';
 import { listen } from '../server/listen.ts';
+import { staticFiles } from '../server/static-files.ts';
 import { createHanseiServer } from '../server/yoga.ts';
 import { CliError, type Command, parseCommandArgs } from './command.ts';
 
 const USAGE = `Usage: hansei serve [options]
 
-Serves the GraphQL API at /graphql (GraphiQL in a browser), /health and /ready.
+Serves the GraphQL API at /graphql (GraphiQL in a browser), /health and /ready, and
+with --portal the built portal (portal/dist) on the same port.
 Run "hansei index" first: the API reads the index it builds.
 
 Options:
   --port <n>        port (default: 4000, or $PORT)
   --host <addr>     address to listen on (default: 127.0.0.1; 0.0.0.0 for all)
   --data <dir>      data folder (default: ${DEFAULT_DATA_DIR}, or $HANSEI_DATA_DIR)
+  --portal <dir>    also serve this static site (the built portal, portal/dist) at /
   -h, --help        show this help
 
 Environment:
@@ -34,6 +37,7 @@ export const runServe: Command = async (argv) => {
       port: { type: 'string', default: process.env.PORT ?? '4000' },
       host: { type: 'string', default: '127.0.0.1' },
       data: { type: 'string' },
+      portal: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -65,7 +69,16 @@ export const runServe: Command = async (argv) => {
     trustProxy: process.env.HANSEI_TRUST_PROXY === 'true',
     logging: true,
   });
-  const listening = await listen(yoga, port, values.host);
+  let site: Awaited<ReturnType<typeof staticFiles>> | undefined;
+  if (values.portal) {
+    try {
+      site = await staticFiles(values.portal);
+    } catch {
+      throw new CliError(`--portal: no built site at "${values.portal}" (run "npm run build -w portal" first)`);
+    }
+  }
+  const listening = await listen(yoga, port, values.host, site);
+  if (site) process.stdout.write(`Hansei portal on ${listening.url}/\n`);
   process.stdout.write(
     `Hansei API on ${listening.url}/graphql (${tokens.length} API token${tokens.length === 1 ? '' : 's'} configured)\n`,
   );

@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import mdx from '@astrojs/mdx';
+import { defineConfig } from 'astro/config';
+
+// The api workspace is TypeScript run directly by Node (imports carry `.ts`); Vite
+// compiles it like our own sources. graphql 17 ships a "development" build: resolve
+// like Node does, as vitest.config.ts explains.
+process.env.HANSEI_CONTENT_DIR ??= fileURLToPath(new URL('../content', import.meta.url));
+const contentDir = process.env.HANSEI_CONTENT_DIR;
+
+const conditions = ['module-sync', 'node', 'import', 'default'];
+
+export default defineConfig({
+  site: process.env.HANSEI_PORTAL_SITE ?? 'http://127.0.0.1:4000',
+  trailingSlash: 'always',
+  build: { format: 'directory' },
+  integrations: [mdx()],
+  // Content lives outside the project root: let Vite read it and the api sources.
+  vite: {
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: conditions } },
+    server: { fs: { allow: [fileURLToPath(new URL('..', import.meta.url)), contentDir] } },
+  },
+});

@@ -1,0 +1,40 @@
+/**
+ * Writes dist/offline-manifest.json after Pagefind: the files the service worker stores
+ * at install so search works offline: the Pagefind runtime, index, filters and metadata,
+ * and the result fragments too while the whole index stays under a budget. Files are
+ * content-hashed by Pagefind, so the list's hash also names the cache.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+
+const dist = new URL('../dist/', import.meta.url).pathname;
+const FRAGMENT_BUDGET = 8 * 1024 * 1024;
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((entry) =>
+      entry.isDirectory() ? walk(join(dir, entry.name)) : Promise.resolve([join(dir, entry.name)]),
+    ),
+  );
+  return nested.flat();
+}
+
+const files = await walk(join(dist, 'pagefind'));
+const sized = await Promise.all(
+  files.map(async (file) => ({ url: `/${relative(dist, file)}`, size: (await stat(file)).size })),
+);
+const core = sized.filter(
+  (file) => !file.url.includes('/fragment/') && !/pagefind-(ui|component-ui|modular-ui|highlight)/.test(file.url),
+);
+const fragments = sized.filter((file) => file.url.includes('/fragment/'));
+const total = [...core, ...fragments].reduce((sum, file) => sum + file.size, 0);
+const urls = [
+  '/',
+  ...core.map((file) => file.url),
+  ...(total <= FRAGMENT_BUDGET ? fragments.map((file) => file.url) : []),
+];
+const version = createHash('sha1').update(urls.join('\n')).digest('hex').slice(0, 12);
+await writeFile(join(dist, 'offline-manifest.json'), `${JSON.stringify({ version, urls })}\n`);
+process.stdout.write(`offline manifest: ${urls.length} files, ${(total / 1024).toFixed(0)} kB of search index\n`);
