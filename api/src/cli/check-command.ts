@@ -34,20 +34,18 @@ Exit status: 0 no errors (warnings allowed), 1 content errors, 2 usage error.
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'github'];
 
 export const runCheck: Command = async (argv) => {
-  const { values, positionals } = parseCommandArgs(
+  const args = parseCommandArgs(
     argv,
     {
       format: { type: 'string', default: 'text' },
       content: { type: 'string' },
       codeowners: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
+    { positionals: true },
   );
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  if (!args) return 0;
+  const { values, positionals } = args;
   const format = values.format as OutputFormat;
   if (!FORMATS.includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}\n\n${USAGE}`);
 

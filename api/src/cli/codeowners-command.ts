@@ -36,21 +36,17 @@ Options:
 `;
 
 export const runCodeowners: Command = async (argv) => {
-  const { values, positionals } = parseCommandArgs(
+  const args = parseCommandArgs(
     argv,
     {
       content: { type: 'string' },
       output: { type: 'string' },
       check: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
   );
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n\n${USAGE}`);
+  if (!args) return 0;
+  const { values } = args;
   const cwd = process.cwd();
   const [selection] = await resolveSelections([], values.content, cwd);
   if (!selection) throw new CliError('no content folder');

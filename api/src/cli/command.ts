@@ -13,17 +13,35 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
-/** `parseArgs` with strict checking, reporting unknown flags as a `CliError`. */
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * Parses a command's arguments with strict checking: an unknown flag, or an argument where
+ * the command takes none, is a `CliError` carrying the usage. `--help` (added to every
+ * command) prints the usage and yields `undefined`: the command then returns 0.
+ */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
   argv: string[],
   options: T,
   usage: string,
+  { positionals = false }: { positionals?: boolean } = {},
 ) {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: T & typeof HELP_OPTION; allowPositionals: true; strict: true }>
+  >;
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: { ...options, ...HELP_OPTION }, allowPositionals: true, strict: true });
   } catch (error) {
     throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
   }
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(usage);
+    return undefined;
+  }
+  if (!positionals && parsed.positionals.length > 0) {
+    throw new CliError(`unexpected argument "${parsed.positionals[0]}"\n\n${usage}`);
+  }
+  return parsed;
 }
 
 /** Validates a `--today`-style option (YYYY-MM-DD); `fallback` when it is absent. */

@@ -29,7 +29,7 @@ Options:
 `;
 
 export const runIndexCommand: Command = async (argv) => {
-  const { values, positionals } = parseCommandArgs(
+  const args = parseCommandArgs(
     argv,
     {
       content: { type: 'string', default: 'content' },
@@ -37,15 +37,11 @@ export const runIndexCommand: Command = async (argv) => {
       worktree: { type: 'boolean' },
       full: { type: 'boolean' },
       data: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
   );
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n\n${USAGE}`);
+  if (!args) return 0;
+  const { values } = args;
   if (values.ref !== undefined && values.worktree) throw new CliError('--ref and --worktree exclude each other');
 
   const cwd = process.cwd();

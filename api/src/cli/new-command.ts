@@ -39,7 +39,7 @@ Options:
 `;
 
 export const runNew: Command = async (argv) => {
-  const { values, positionals } = parseCommandArgs(
+  const args = parseCommandArgs(
     argv,
     {
       title: { type: 'string' },
@@ -48,14 +48,12 @@ export const runNew: Command = async (argv) => {
       owner: { type: 'string' },
       today: { type: 'string' },
       content: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
+    { positionals: true },
   );
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  if (!args) return 0;
+  const { values, positionals } = args;
   const [kindName, ...extra] = positionals;
   if (!kindName || !KIND_NAMES.includes(kindName as Kind) || extra.length > 0) {
     throw new CliError(`give one kind: ${KIND_NAMES.join(', ')}\n\n${USAGE}`);

@@ -44,7 +44,7 @@ Options:
 `;
 
 export const runReview: Command = async (argv) => {
-  const { values, positionals } = parseCommandArgs(
+  const args = parseCommandArgs(
     argv,
     {
       unit: { type: 'string' },
@@ -54,15 +54,11 @@ export const runReview: Command = async (argv) => {
       'not-helpful': { type: 'string' },
       content: { type: 'string' },
       data: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
   );
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n\n${USAGE}`);
+  if (!args) return 0;
+  const { values } = args;
   const format = values.format as ReviewFormat;
   if (!REVIEW_FORMATS.includes(format)) throw new CliError(`--format must be one of ${REVIEW_FORMATS.join(', ')}`);
   const today = parseDateOption(values.today, 'today', isoToday());

@@ -22,21 +22,17 @@ Options:
 `;
 
 export const runSchema: Command = async (argv) => {
-  const { values, positionals } = parseCommandArgs(
+  const args = parseCommandArgs(
     argv,
     {
       kind: { type: 'string' },
       out: { type: 'string' },
       check: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
   );
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n\n${USAGE}`);
+  if (!args) return 0;
+  const { values } = args;
   if (values.kind !== undefined && !KIND_NAMES.includes(values.kind as Kind)) {
     throw new CliError(`--kind must be one of ${KIND_NAMES.join(', ')}`);
   }

@@ -31,22 +31,18 @@ Environment:
 `;
 
 export const runServe: Command = async (argv) => {
-  const { values, positionals } = parseCommandArgs(
+  const args = parseCommandArgs(
     argv,
     {
       port: { type: 'string', default: process.env.PORT ?? '4000' },
       host: { type: 'string', default: '127.0.0.1' },
       data: { type: 'string' },
       portal: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
   );
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n\n${USAGE}`);
+  if (!args) return 0;
+  const { values } = args;
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be a port number, not "${values.port}"`);

@@ -13,15 +13,9 @@ The token is printed once; add the printed entry to $HANSEI_API_TOKENS_FILE.
 `;
 
 export const runToken: Command = async (argv) => {
-  const { values } = parseCommandArgs(
-    argv,
-    { name: { type: 'string' }, scopes: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    USAGE,
-  );
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const args = parseCommandArgs(argv, { name: { type: 'string' }, scopes: { type: 'string' } }, USAGE);
+  if (!args) return 0;
+  const { values } = args;
   if (!values.name || !values.scopes) throw new CliError(`--name and --scopes are required\n\n${USAGE}`);
   const scopes = values.scopes.split(',').map((scope) => scope.trim());
   const unknown = scopes.filter((scope) => !SCOPES.includes(scope as Scope));
