@@ -37,6 +37,7 @@ const summary = document.querySelector<HTMLElement>('[data-search-summary]');
 const browse = document.querySelector<HTMLElement>('[data-browse]');
 
 let pagefind: Pagefind | undefined;
+let allFilters: Record<string, Record<string, number>> = {};
 const selected = new Map<string, Set<string>>();
 let shown = PAGE;
 let searchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -47,6 +48,8 @@ async function loadPagefind(): Promise<Pagefind> {
   const module = (await import(/* @vite-ignore */ url)) as Pagefind;
   await module.options({ excerptLength: 24 });
   await module.init();
+  // Loads the filter index: searches then report counts per filter value.
+  allFilters = await module.filters();
   pagefind = module;
   return module;
 }
@@ -111,7 +114,7 @@ function renderFilters(search: PagefindResponse): void {
   const groups: HTMLElement[] = [];
   for (const name of FILTERS) {
     const counts = search.filters[name] ?? {};
-    const values = Object.entries(search.totalFilters[name] ?? {})
+    const values = Object.entries({ ...allFilters[name], ...search.totalFilters?.[name] })
       .map(([value]) => [value, counts[value] ?? 0] as const)
       .filter(([value, count]) => count > 0 || selected.get(name)?.has(value))
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
@@ -121,7 +124,7 @@ function renderFilters(search: PagefindResponse): void {
     const legend = document.createElement('legend');
     legend.textContent = name[0]?.toUpperCase() + name.slice(1);
     fieldset.append(legend);
-    for (const [value, count] of values.slice(0, 12)) {
+    for (const [value, count] of values.slice(0, 30)) {
       const label = document.createElement('label');
       label.className = 'filter-option';
       const box = document.createElement('input');

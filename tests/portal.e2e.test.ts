@@ -1,0 +1,184 @@
+/**
+ * The portal in real Chromium against the built site served by `hansei serve --portal`
+ * on 127.0.0.1: troubleshooting search, a failure-mode filter, an RCA's 5-Why chain and
+ * actions, an SOP huddle, offline reading and search, a "this helped" event reaching the
+ * events store, and axe-core on home, search results and a document page.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { createClient } from '@libsql/client';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, buildPortal, openBrowser, type PortalServer, startPortal } from './helpers/portal.ts';
+
+let server: PortalServer;
+let browser: Browser;
+let axeSource: string;
+
+beforeAll(async () => {
+  await buildPortal();
+  server = await startPortal();
+  browser = await openBrowser();
+  axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(path: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(`${server.url}${path}`);
+  return page;
+}
+
+async function search(page: Page, text: string): Promise<void> {
+  await page.fill('[data-search-input]', text);
+  await page.waitForSelector('.results .result');
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } })
+      .axe;
+    const result = await axe.run();
+    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact }));
+  });
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.impact}: ${violation.id}`);
+}
+
+describe('portal in Chromium', () => {
+  it('finds the lesson for a symptom phrase and opens it', async () => {
+    const page = await open('/');
+    expect(await page.locator('h1').textContent()).toBe("What's going wrong?");
+    await search(page, 'torque gun E-104 after battery swap');
+    const titles = await page.locator('.result-title').allTextContents();
+    expect(titles.slice(0, 3).some((title) => title.includes('re-pair on TC-300'))).toBe(true);
+    await page.locator('.result-title', { hasText: 're-pair on TC-300' }).first().click();
+    await page.waitForURL(/\/docs\/LL-0001\/$/);
+    expect(await page.locator('h1').textContent()).toContain('re-pair on TC-300');
+    await page.close();
+  });
+
+  it('searches plant jargon from taxonomy aliases', async () => {
+    const page = await open('/');
+    await search(page, 'comms lost');
+    const titles = await page.locator('.result-title').allTextContents();
+    expect(titles.some((title) => title.includes('E-104'))).toBe(true);
+    await page.close();
+  });
+
+  it('narrows results with a failure-mode filter, with counts', async () => {
+    const page = await open('/');
+    await search(page, 'torque');
+    const before = await page.locator('.results .result').count();
+    const option = page.locator('fieldset', { hasText: 'Failure mode' }).locator('label', {
+      hasText: 'Tool communication lost',
+    });
+    const count = Number(await option.locator('.count').textContent());
+    expect(count).toBeGreaterThan(0);
+    await option.locator('input').check();
+    await page.waitForFunction((expected) => document.querySelectorAll('.results .result').length === expected, count);
+    expect(count).toBeLessThan(before);
+    expect(page.url()).toContain('failure+mode=Tool+communication+lost');
+    await page.close();
+  });
+
+  it('shows an RCA with its 5-Why chain and its corrective actions', async () => {
+    const page = await open('/docs/RCA-0001/');
+    expect(await page.locator('.five-whys .why').count()).toBe(4);
+    expect(await page.locator('.five-whys .why.root').count()).toBe(1);
+    expect(await page.locator('article.action').count()).toBe(3);
+    expect(await page.locator('article.action .action-meta').first().textContent()).toContain('Due');
+    expect(await page.locator('.history-list li').count()).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('steps through an SOP huddle one prompt at a time', async () => {
+    const page = await open('/docs/SOP-0002/');
+    const prompts = await page.locator('.doc-body .prompt').count();
+    expect(prompts).toBeGreaterThan(1);
+    await page.click('[data-huddle-start]');
+    await page.waitForSelector('dialog[data-huddle][open]');
+    expect(await page.locator('[data-huddle-timer]').textContent()).toMatch(/^(10:00|9:5\d)$/);
+    for (let n = 1; n <= prompts; n++) {
+      expect(await page.locator('[data-huddle-progress]').textContent()).toContain(`Prompt ${n} of ${prompts}`);
+      expect((await page.locator('[data-huddle-prompt]').textContent())?.trim().length).toBeGreaterThan(10);
+      await page.click('[data-huddle-next]');
+    }
+    await page.waitForSelector('dialog[data-huddle]:not([open])', { state: 'attached' });
+    await page.close();
+  });
+
+  it('records "this helped" in the events store', async () => {
+    const page = await open('/docs/LL-0001/');
+    await page.click('[data-feedback="helpful"]');
+    await page.waitForFunction(() => (localStorage.getItem('hansei:events') ?? '[]') === '[]');
+    await page.close();
+    const events = createClient({ url: `file:${join(server.dataDir, 'events.db')}` });
+    const rows = await events.execute({
+      sql: 'SELECT kind, source FROM events WHERE document_id = ? ORDER BY seq',
+      args: ['LL-0001'],
+    });
+    events.close();
+    const kinds = rows.rows.map((row) => String(row.kind));
+    expect(kinds).toContain('helpful');
+    expect(kinds).toContain('view');
+  });
+
+  it('has no serious or critical axe violations on home, search results and a document', async () => {
+    const page = await open('/');
+    expect(await seriousViolations(page)).toEqual([]);
+    await search(page, 'leak');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.goto(`${server.url}/docs/RCA-0001/`);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.goto(`${server.url}/docs/SOP-0002/`);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  // Last: it takes the whole browser offline.
+  it('reads and searches offline after one visit', async () => {
+    const page = await open('/');
+    await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.ready;
+      return registration.active?.state;
+    });
+    await page.reload(); // now controlled by the service worker
+    await page.goto(`${server.url}/docs/RCA-0002/`);
+    await browser.context.setOffline(true);
+    try {
+      await page.reload();
+      expect(await page.locator('h1').textContent()).toContain('LT-330');
+      await page.goto(`${server.url}/`);
+      await search(page, 'porosity');
+      expect(await page.locator('.results .result').count()).toBeGreaterThan(0);
+      expect(await page.locator('[data-net-status]').textContent()).toContain('Offline');
+    } finally {
+      await browser.context.setOffline(false);
+      await page.close();
+    }
+  });
+});
+
+describe('one port for portal and API', () => {
+  it('serves a page and answers a GraphQL query on the same origin', async () => {
+    const page = await fetch(`${server.url}/docs/LL-0001/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('data-pagefind-body');
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ document(id: "LL-0001") { id title } }' }),
+    });
+    const body = (await response.json()) as { data?: { document?: { title: string } } };
+    expect(body.data?.document?.title).toContain('E-104');
+    expect((await fetch(`${server.url}/docs/../../package.json`)).status).toBe(404);
+  });
+});
