@@ -74,8 +74,10 @@ for (const folder of ['lessons', 'sops', 'rca']) {
     );
   }
 }
-// Starlight 0.42 on Astro 7.3 currently fails to prerender here (an `astro:` import left
-// external); report that rather than a made-up ratio.
+// Starlight is not a dependency: installed alongside Astro 7.3 here (0.42) it failed to
+// prerender (an `astro:` import left external) and its platform packages broke `npm ci`
+// against this registry mirror. Install it to compare; a failed build is reported, never
+// replaced by a made-up ratio.
 const starlight = await run(process.execPath, [astro, 'build'], site).catch((error: unknown) => {
   const line = /ERR_\w+[^\n]*/.exec(String(error))?.[0] ?? String(error).slice(0, 200);
   process.stdout.write(`Starlight build failed: ${line}\n`);
