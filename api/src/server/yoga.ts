@@ -4,6 +4,7 @@
  * `yoga.fetch` directly.
  */
 import type { IncomingMessage } from 'node:http';
+import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Client } from '@libsql/client';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
@@ -12,6 +13,7 @@ import { createAuthenticator, type TokenEntry } from './auth.ts';
 import { type Context, createLoaders } from './context.ts';
 import { createCatalogCache } from './data/catalog.ts';
 import { createReuseCache } from './data/events-store.ts';
+import { createResponseStore } from './data/response-cache.ts';
 import type { SearchPage } from './data/search.ts';
 import { hanseiError } from './errors.ts';
 import { DEFAULT_LIMITS, type QueryLimits, useCsrfPrevention, useQueryLimits } from './limits.ts';
@@ -53,6 +55,14 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
   // Tablets re-run the same searches (and page through them): a page stays valid until
   // the index or the reuse scores change, both part of the key.
   const searchCache = new LRUCache<string, SearchPage>({ max: 500 });
+  // Whole responses to identical queries, per token, for a few seconds: the shop floor asks
+  // the same things at once (a line stops, everyone looks it up). Recording events drops
+  // every cached result that rankings or metrics could change.
+  const responses = createResponseStore();
+  const onEventsRecorded = () => {
+    reuse.invalidate();
+    responses.clear();
+  };
 
   return createYoga<ServerContext, Context>({
     schema: buildSchema(),
@@ -67,6 +77,12 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
     plugins: [
       useQueryLimits(limits),
       useCsrfPrevention(),
+      useResponseCache({
+        cache: responses,
+        session: (request) => request.headers.get('authorization'),
+        ttl: RESPONSE_TTL_MS,
+        includeExtensionMetadata: false,
+      }),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {
@@ -92,7 +108,7 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
         reuseScores: () => reuse.get(),
         reuseVersion: () => reuse.version,
         searchCache,
-        onEventsRecorded: () => reuse.invalidate(),
+        onEventsRecorded,
         allowAnonymous,
         loaders: createLoaders(index),
         memo: new Map(),
@@ -100,6 +116,9 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
     },
   });
 }
+
+/** How long an identical query may be answered from the response cache. */
+export const RESPONSE_TTL_MS = 5000;
 
 const DEFAULT_QUERY = `# What's going wrong? Search like a technician would.
 query Troubleshoot {
