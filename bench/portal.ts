@@ -5,7 +5,7 @@
  * prints wall time, peak RSS, the ratio Hansei/Starlight, and the Pagefind bytes a
  * browser fetches for a first and a second search on the Hansei build.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
