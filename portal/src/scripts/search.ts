@@ -19,12 +19,11 @@ interface Pagefind {
   init(): Promise<void>;
   options(options: Record<string, unknown>): Promise<void>;
   filters(): Promise<Record<string, Record<string, number>>>;
-  debouncedSearch(
-    term: string | null,
-    options: { filters: Record<string, string[]> },
-    ms: number,
-  ): Promise<PagefindResponse | null>;
+  search(term: string | null, options: { filters: Filters }): Promise<PagefindResponse>;
+  debouncedSearch(term: string | null, options: { filters: Filters }, ms: number): Promise<PagefindResponse | null>;
 }
+/** Pagefind filters: values per filter, and `not` for the documents to leave out. */
+type Filters = Record<string, string[] | Record<string, string>>;
 
 const FILTERS = ['failure mode', 'equipment', 'process', 'kind', 'status', 'unit'] as const;
 const PAGE = 10;
@@ -46,12 +45,31 @@ async function loadPagefind(): Promise<Pagefind> {
   if (pagefind) return pagefind;
   const url = '/pagefind/pagefind.js';
   const module = (await import(/* @vite-ignore */ url)) as Pagefind;
-  await module.options({ excerptLength: 24 });
+  // On the main thread: a worker would fetch a second copy of the runtime (43 kB) and a
+  // search over a few thousand pages takes milliseconds.
+  await module.options({ excerptLength: 24, noWorker: true });
   await module.init();
-  // Loads the filter index: searches then report counts per filter value.
-  allFilters = await module.filters();
   pagefind = module;
   return module;
+}
+
+/**
+ * The filter index (value → pages, for the counts) is fetched after the first results are
+ * on screen, not before: on a slow link the answer comes first, the counts a moment later.
+ */
+let filterIndexRequested = false;
+function loadFilterIndex(engine: Pagefind): void {
+  if (filterIndexRequested) return;
+  filterIndexRequested = true;
+  engine.filters().then(
+    (filters) => {
+      allFilters = filters;
+      void run(); // again, now with counts; every chunk it needs is loaded
+    },
+    () => {
+      filterIndexRequested = false; // offline before it was cached: try again next search
+    },
+  );
 }
 
 function readUrl(): void {
@@ -79,6 +97,31 @@ function activeFilters(): Record<string, string[]> {
   );
 }
 
+/**
+ * Current knowledge first: the search over documents still in force, then the same search
+ * over replaced and deprecated ones (tagged `replaced: yes` on their pages), each half in
+ * Pagefind's relevance order. The halves split the documents, so their counts add up.
+ */
+async function searchCurrentFirst(
+  engine: Pagefind,
+  query: string,
+  filters: Record<string, string[]>,
+): Promise<PagefindResponse | null> {
+  const current = await engine.debouncedSearch(query || null, { filters: { ...filters, not: REPLACED } }, 150);
+  if (!current) return null;
+  const replaced = await engine.search(query || null, { filters: { ...filters, replaced: ['yes'] } });
+  const counts: PagefindResponse['filters'] = {};
+  for (const part of [current.filters, replaced.filters]) {
+    for (const [name, values] of Object.entries(part)) {
+      const sum = counts[name] ?? {};
+      counts[name] = sum;
+      for (const [value, count] of Object.entries(values)) sum[value] = (sum[value] ?? 0) + count;
+    }
+  }
+  return { results: [...current.results, ...replaced.results], filters: counts, totalFilters: current.totalFilters };
+}
+const REPLACED = { replaced: 'yes' };
+
 async function run(): Promise<void> {
   if (!input || !resultsBox || !filtersBox || !summary) return;
   const query = input.value.trim();
@@ -92,9 +135,10 @@ async function run(): Promise<void> {
     return;
   }
   let search: PagefindResponse | null;
+  let engine: Pagefind;
   try {
-    const engine = await loadPagefind();
-    search = await engine.debouncedSearch(query || null, { filters }, 150);
+    engine = await loadPagefind();
+    search = await searchCurrentFirst(engine, query, filters);
   } catch {
     summary.textContent = 'Search is not available offline until this page has been opened once online.';
     return;
@@ -105,6 +149,7 @@ async function run(): Promise<void> {
   summary.textContent = `${count} result${count === 1 ? '' : 's'}${query ? ` for “${query}”` : ''}`;
   renderFilters(search);
   await renderResults(search.results.slice(0, shown), count);
+  loadFilterIndex(engine);
   clearTimeout(searchTimer);
   if (query.length >= 3) searchTimer = setTimeout(() => track({ kind: 'SEARCH', query, resultCount: count }), 1500);
 }
