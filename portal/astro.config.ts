@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import mdx from '@astrojs/mdx';
 import { defineConfig } from 'astro/config';
+import sourceDownloads from './integrations/source-downloads.ts';
 
 // The api workspace is TypeScript run directly by Node (imports carry `.ts`); Vite
 // compiles it like our own sources. graphql 17 ships a "development" build: resolve
@@ -13,8 +14,9 @@ const conditions = ['module-sync', 'node', 'import', 'default'];
 export default defineConfig({
   site: process.env.HANSEI_PORTAL_SITE ?? 'http://127.0.0.1:4000',
   trailingSlash: 'always',
-  build: { format: 'directory' },
-  integrations: [mdx()],
+  // Pages await MDX rendering and file reads: a few at a time keeps both cores busy.
+  build: { format: 'directory', concurrency: 4 },
+  integrations: [mdx(), sourceDownloads(contentDir)],
   // Content lives outside the project root: let Vite read it and the api sources.
   vite: {
     resolve: { conditions },

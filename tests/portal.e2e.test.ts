@@ -4,12 +4,13 @@
  * actions, an SOP huddle, offline reading and search, a "this helped" event reaching the
  * events store, and axe-core on home, search results and a document page.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './helpers/cli.ts';
 import { type Browser, buildPortal, openBrowser, type PortalServer, startPortal } from './helpers/portal.ts';
 
 let server: PortalServer;
@@ -70,6 +71,21 @@ describe('portal in Chromium', () => {
     await search(page, 'comms lost');
     const titles = await page.locator('.result-title').allTextContents();
     expect(titles.some((title) => title.includes('E-104'))).toBe(true);
+    await page.close();
+  });
+
+  it('marks replaced knowledge in results and ranks its replacement first', async () => {
+    const page = await open('/');
+    await search(page, 'click wrench guide pin bolts station 30');
+    const results = page.locator('.results .result');
+    const replaced = results.filter({ hasText: 'every 2 hours (replaced)' });
+    await expect.poll(() => replaced.count()).toBe(1);
+    expect(await replaced.getAttribute('class')).toContain('result-demoted');
+    expect(await replaced.locator('.badge').allTextContents()).toEqual(['Lesson', 'Deprecated', 'Superseded']);
+    const titles = await page.locator('.result-title').allTextContents();
+    const current = titles.findIndex((title) => title.includes('controller traces'));
+    expect(current).toBeGreaterThanOrEqual(0);
+    expect(current).toBeLessThan(titles.findIndex((title) => title.includes('(replaced)')));
     await page.close();
   });
 
@@ -180,5 +196,14 @@ describe('one port for portal and API', () => {
     const body = (await response.json()) as { data?: { document?: { title: string } } };
     expect(body.data?.document?.title).toContain('E-104');
     expect((await fetch(`${server.url}/docs/../../package.json`)).status).toBe(404);
+  });
+
+  it("offers each document's MDX source for download, byte for byte", async () => {
+    const response = await fetch(`${server.url}/source/LL-0001.mdx`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/markdown');
+    const [file] = (await readdir(join(REPO_ROOT, 'content/lessons'))).filter((name) => name.startsWith('LL-0001-'));
+    expect(await response.text()).toBe(await readFile(join(REPO_ROOT, 'content/lessons', file as string), 'utf8'));
+    expect((await fetch(`${server.url}/source/LL-9999.mdx`)).status).toBe(404);
   });
 });
