@@ -52,6 +52,7 @@ const portal = join(root, 'portal');
 await clearAstroCache(portal);
 const hanseiAstro = await run(process.execPath, [astro, 'build'], portal);
 const hanseiIndex = await run(pagefind, ['--site', 'dist'], portal);
+const hanseiSplit = await run(process.execPath, ['scripts/split-pagefind-index.ts'], portal);
 const hanseiManifest = await run(process.execPath, ['scripts/offline-manifest.ts'], portal);
 
 // Starlight: the same documents as a plain MDX docs site, in bench/starlight, a project of
@@ -93,32 +94,66 @@ const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
 const context = await browser.newContext({ serviceWorkers: 'block' });
 const page = await context.newPage();
+// Bytes as transferred (compressed bodies, as `npm start` serves them), headers excluded.
 let bytes = 0;
-page.on('response', async (response) => {
-  if (!response.url().includes('/pagefind/')) return;
-  bytes += (await response.body().catch(() => Buffer.alloc(0))).length;
+let requests = 0;
+const counting: Promise<void>[] = [];
+page.on('requestfinished', (request) => {
+  if (!request.url().includes('/pagefind/')) return;
+  requests++;
+  counting.push(
+    request.sizes().then((sizes) => {
+      bytes += sizes.responseBodySize;
+    }),
+  );
 });
-await page.goto(`${url}/`);
-const searchBytes = async (text: string) => {
-  const start = bytes;
-  await page.fill('[data-search-input]', text);
-  await page.waitForSelector('.results .result', { timeout: 30_000 }).catch(() => undefined);
-  await page.waitForLoadState('networkidle');
-  return bytes - start;
+const counted = async () => {
+  await Promise.all(counting);
+  return bytes;
 };
-const first = await searchBytes('torque controller fault');
-const second = await searchBytes('leak test seal');
+await page.goto(`${url}/`);
+interface Fetched {
+  /** Until the results are on screen. */
+  toResults: number;
+  /** Until the network is idle: the filter counts too. */
+  bytes: number;
+  requests: number;
+}
+const fetched = async (action: () => Promise<void>, query: string): Promise<Fetched> => {
+  const start = { bytes: await counted(), requests };
+  await action();
+  await page.waitForFunction(
+    (text) => document.querySelector('[data-search-summary]')?.textContent?.includes(text),
+    query,
+    { timeout: 30_000 },
+  );
+  await page.waitForSelector('.results .result', { timeout: 30_000 });
+  const toResults = (await counted()) - start.bytes;
+  await page.waitForLoadState('networkidle');
+  return { toResults, bytes: (await counted()) - start.bytes, requests: requests - start.requests };
+};
+const search = (query: string) => fetched(() => page.fill('[data-search-input]', query), query);
+const first = await search('torque controller fault');
+// A further search a technician makes: narrowing the same words with a filter…
+const option = page.locator('[data-search-filters] .filter-option').first();
+await option.waitFor();
+const narrowedCount = await option.locator('.count').textContent();
+const narrowed = await fetched(() => option.locator('input').check(), `${narrowedCount} result`);
+// …and a search for new words, which needs the index chunks that hold them.
+const second = await search('leak test seal');
 await browser.close();
 server.close();
 await Promise.all([clearAstroCache(portal), clearAstroCache(site), rm(docsDir, { recursive: true, force: true })]);
 await rm(work, { recursive: true, force: true });
 
-const hanseiSeconds = hanseiAstro.seconds + hanseiIndex.seconds + hanseiManifest.seconds;
+const hanseiSteps = [hanseiAstro, hanseiIndex, hanseiSplit, hanseiManifest];
+const hanseiSeconds = hanseiSteps.reduce((sum, step) => sum + step.seconds, 0);
 const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
 const row = (name: string, step: Measured) => [name, `${step.seconds.toFixed(1)} s`, `${step.peakRssMb.toFixed(0)} MB`];
 const rows = [
   row('Hansei portal: astro build', hanseiAstro),
   row('Hansei portal: pagefind', hanseiIndex),
+  row('Hansei portal: split index chunks', hanseiSplit),
   row('Hansei portal: offline manifest', hanseiManifest),
   ['Hansei portal: total', `${hanseiSeconds.toFixed(1)} s`, ''],
   row('Starlight (build + its pagefind)', starlight),
@@ -128,7 +163,14 @@ for (const [name, time, rss] of rows)
 process.stdout.write(
   `ratio Hansei/Starlight (wall time): ${(hanseiSeconds / starlight.seconds).toFixed(2)} (target <= 1.0)\n`,
 );
-process.stdout.write(`Pagefind bytes fetched: first search ${kb(first)}, second search ${kb(second)}\n`);
+const fetchedLine = (name: string, step: Fetched) =>
+  process.stdout.write(
+    `  ${name.padEnd(40)} ${kb(step.toResults).padStart(9)} to results, ${kb(step.bytes)} in all (${step.requests} requests)\n`,
+  );
+process.stdout.write('Pagefind bytes fetched (as transferred, service worker blocked):\n');
+fetchedLine('first search (cold)', first);
+fetchedLine('further search: same words + a filter', narrowed);
+fetchedLine('further search: new words', second);
 process.stdout.write(
   'portal/dist and its content cache were removed (they held the generated corpus): npm start rebuilds them\n',
 );
