@@ -94,43 +94,54 @@ const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
 const context = await browser.newContext({ serviceWorkers: 'block' });
 const page = await context.newPage();
-// Bytes as transferred (compressed bodies, as `npm start` serves them), headers excluded.
-let bytes = 0;
-let requests = 0;
-const counting: Promise<void>[] = [];
-page.on('requestfinished', (request) => {
-  if (!request.url().includes('/pagefind/')) return;
-  requests++;
-  counting.push(
-    request.sizes().then((sizes) => {
-      bytes += sizes.responseBodySize;
-    }),
-  );
-});
-const counted = async () => {
-  await Promise.all(counting);
-  return bytes;
-};
 await page.goto(`${url}/`);
+// The page's Resource Timing: bytes as transferred (compressed bodies, as `npm start`
+// serves them, headers excluded) and when each request started, so the bytes fetched
+// before the results were on screen can be told from those fetched after (filter counts).
+await page.evaluate(() => {
+  performance.setResourceTimingBufferSize(100_000);
+  const box = document.querySelector('[data-search-results]');
+  if (!box) throw new Error('no search results box on the home page');
+  // The first time results are on screen after each action (`armedAt`), not later redraws.
+  const state = window as unknown as { armedAt: number; resultsAt: number };
+  new MutationObserver(() => {
+    if (box.querySelector('.result') && state.resultsAt < state.armedAt) state.resultsAt = performance.now();
+  }).observe(box, { childList: true, subtree: true });
+});
 interface Fetched {
-  /** Until the results are on screen. */
+  /** Requests started before the results were on screen. */
   toResults: number;
   /** Until the network is idle: the filter counts too. */
   bytes: number;
   requests: number;
 }
 const fetched = async (action: () => Promise<void>, query: string): Promise<Fetched> => {
-  const start = { bytes: await counted(), requests };
+  const since = await page.evaluate(() => {
+    const now = performance.now();
+    Object.assign(window, { armedAt: now, resultsAt: -1 });
+    return now;
+  });
   await action();
   await page.waitForFunction(
-    (text) => document.querySelector('[data-search-summary]')?.textContent?.includes(text),
-    query,
+    ({ text, since }) =>
+      document.querySelector('[data-search-summary]')?.textContent?.includes(text) &&
+      ((window as unknown as { resultsAt?: number }).resultsAt ?? 0) > since,
+    { text: query, since },
     { timeout: 30_000 },
   );
-  await page.waitForSelector('.results .result', { timeout: 30_000 });
-  const toResults = (await counted()) - start.bytes;
   await page.waitForLoadState('networkidle');
-  return { toResults, bytes: (await counted()) - start.bytes, requests: requests - start.requests };
+  return page.evaluate((since) => {
+    const resultsAt = (window as unknown as { resultsAt: number }).resultsAt;
+    const entries = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter(
+      (entry) => entry.name.includes('/pagefind/') && entry.startTime >= since,
+    );
+    const sum = (list: PerformanceResourceTiming[]) => list.reduce((total, entry) => total + entry.encodedBodySize, 0);
+    return {
+      toResults: sum(entries.filter((entry) => entry.startTime < resultsAt)),
+      bytes: sum(entries),
+      requests: entries.length,
+    };
+  }, since);
 };
 const search = (query: string) => fetched(() => page.fill('[data-search-input]', query), query);
 const first = await search('torque controller fault');

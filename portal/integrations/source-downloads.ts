@@ -6,7 +6,7 @@
  * documents was a third of Astro's page-generation time. `astro dev` answers the same
  * URLs straight from the content folder, so authors see edits at once.
  */
-import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,18 +30,25 @@ function idOf(source: string): string | undefined {
   }
 }
 
-/** Document id → MDX file, from each file's front matter. */
-export async function sourceFiles(contentDir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
+interface Source {
+  id: string;
+  path: string;
+  bytes: Buffer;
+}
+
+/** Every document's id, path and bytes, in file order; the first file claims an id. */
+export async function readSources(contentDir: string): Promise<Source[]> {
+  const sources = new Map<string, Source>();
   for (const folder of FOLDERS) {
     const names = await readdir(join(contentDir, folder)).catch(() => []);
     for (const name of names.filter((entry) => entry.endsWith('.mdx')).sort()) {
       const path = join(contentDir, folder, name);
-      const id = idOf(await readFile(path, 'utf8'));
-      if (id && !files.has(id)) files.set(id, path);
+      const bytes = await readFile(path);
+      const id = idOf(bytes.toString('utf8'));
+      if (id && !sources.has(id)) sources.set(id, { id, path, bytes });
     }
   }
-  return files;
+  return [...sources.values()];
 }
 
 function send(response: ServerResponse, status: number, body: string | Buffer, type: string): void {
@@ -56,11 +63,11 @@ export default function sourceDownloads(contentDir: string): AstroIntegration {
         server.middlewares.use((request, response, next) => {
           const id = SOURCE_URL.exec(request.url?.split('?')[0] ?? '')?.[1];
           if (!id) return next();
-          sourceFiles(contentDir)
-            .then(async (files) => {
-              const file = files.get(id);
-              if (!file) send(response, 404, `No document ${id}\n`, 'text/plain; charset=utf-8');
-              else send(response, 200, await readFile(file), 'text/markdown; charset=utf-8');
+          readSources(contentDir)
+            .then((sources) => {
+              const source = sources.find((candidate) => candidate.id === id);
+              if (!source) send(response, 404, `No document ${id}\n`, 'text/plain; charset=utf-8');
+              else send(response, 200, source.bytes, 'text/markdown; charset=utf-8');
             })
             .catch(next);
         });
@@ -68,9 +75,9 @@ export default function sourceDownloads(contentDir: string): AstroIntegration {
       'astro:build:done': async ({ dir, logger }) => {
         const out = join(fileURLToPath(dir), 'source');
         await mkdir(out, { recursive: true });
-        const files = await sourceFiles(contentDir);
-        await Promise.all([...files].map(([id, file]) => copyFile(file, join(out, `${id}.mdx`))));
-        logger.info(`${files.size} document sources copied to source/`);
+        const sources = await readSources(contentDir);
+        for (const { id, bytes } of sources) await writeFile(join(out, `${id}.mdx`), bytes);
+        logger.info(`${sources.length} document sources copied to source/`);
       },
     },
   };
