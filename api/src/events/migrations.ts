@@ -48,4 +48,12 @@ export const EVENTS_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX event_daily_day ON event_daily (day)',
     ],
   },
+  {
+    version: 3,
+    name: 'how well a search matched, for the search-gap report',
+    statements: [
+      // strong | weak | none, as the searching client saw it; NULL for events before this.
+      'ALTER TABLE events ADD COLUMN match TEXT',
+    ],
+  },
 ];

@@ -5,13 +5,11 @@
  */
 import type { InStatement } from '@libsql/client';
 import { resolveLink } from '../content/check.ts';
+import type { Dimension } from '../content/dimensions.ts';
 import type { ParsedDocument } from '../content/document.ts';
 import { extractStructure } from '../content/structure.ts';
 import { selfAndAncestors, type Taxonomy } from '../content/taxonomy.ts';
-
-/** Facet dimensions as stored in `document_terms.dimension`. */
-export const DIMENSIONS = ['businessUnit', 'process', 'failureMode', 'equipment'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+import { fieldWords, searchFields } from '../search/document-text.ts';
 
 /** Link types as stored in `links.type`. */
 export type LinkType = 'cites' | 'supersedes' | 'related' | 'source_rca' | 'applied_in' | 'lessons';
@@ -70,6 +68,7 @@ const COLUMNS: Record<Table, readonly string[]> = {
     'body_text',
     'front_matter',
     'model',
+    'words',
     'indexed_at',
   ],
   document_terms: ['document_id', 'dimension', 'term_id', 'direct'],
@@ -77,7 +76,7 @@ const COLUMNS: Record<Table, readonly string[]> = {
   prompts: ['document_id', 'position', 'step', 'text', 'minutes'],
   causes: ['document_id', 'position', 'parent_position', 'container', 'text', 'category', 'type', 'evidence', 'root'],
   corrective_actions: ['document_id', 'action_id', 'owner', 'due', 'status', 'closed', 'text'],
-  documents_fts: ['document_id', 'title', 'summary', 'body', 'terms'],
+  documents_fts: ['document_id', 'title', 'summary', 'body', 'terms', 'codes'],
 };
 
 // SQLite binds at most 32,766 parameters per statement; stay well below.
@@ -110,12 +109,17 @@ interface InsertContext {
  */
 export function createRowWriter() {
   const rows = Object.fromEntries(Object.keys(COLUMNS).map((table) => [table, [] as Row[]])) as Record<Table, Row[]>;
+  const added: string[][] = [];
   return {
     /** Adds one document's rows. */
     add(document: ParsedDocument, context: InsertContext): void {
-      for (const [table, tableRows] of Object.entries(documentRows(document, context)) as [Table, Row[]][]) {
-        rows[table].push(...tableRows);
-      }
+      const { tables, words } = documentRows(document, context);
+      for (const [table, tableRows] of Object.entries(tables) as [Table, Row[]][]) rows[table].push(...tableRows);
+      added.push(words);
+    },
+    /** The distinct searchable words of each document added. */
+    words(): readonly string[][] {
+      return added;
     },
     /** The INSERT statements for everything added. */
     statements(): InStatement[] {
@@ -139,12 +143,17 @@ export function createRowWriter() {
   };
 }
 
-/** The rows of one document, by table. */
-function documentRows(document: ParsedDocument, context: InsertContext): Record<Table, Row[]> {
+/** The rows of one document, by table, and its distinct searchable words. */
+function documentRows(
+  document: ParsedDocument,
+  context: InsertContext,
+): { tables: Record<Table, Row[]>; words: string[] } {
   const fm = document.frontMatter;
   const terms = facetTerms(document, context.taxonomy);
   const structure = extractStructure(document);
-  return {
+  const fields = searchFields(document, terms.words);
+  const words = fieldWords(fields);
+  const tables: Record<Table, Row[]> = {
     documents: [
       [
         fm.id,
@@ -169,6 +178,7 @@ function documentRows(document: ParsedDocument, context: InsertContext): Record<
         document.text,
         JSON.stringify(fm),
         toStoredModel(document),
+        JSON.stringify(words),
         context.now,
       ],
     ],
@@ -187,8 +197,9 @@ function documentRows(document: ParsedDocument, context: InsertContext): Record<
       c.root ? 1 : 0,
     ]),
     corrective_actions: structure.actions.map((a) => [fm.id, a.id, a.owner, a.due, a.status, a.closed ?? null, a.text]),
-    documents_fts: [[fm.id, fm.title, fm.summary, document.text, [...terms.words, ...fm.tags].join(' ')]],
+    documents_fts: [[fm.id, fields.title, fields.summary, fields.body, fields.terms, fields.codes]],
   };
+  return { tables, words };
 }
 
 function placeholders(count: number): string {

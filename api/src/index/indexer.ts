@@ -19,6 +19,7 @@ import { findRepository, headCommit, isAncestor, logChanges, resolveCommit } fro
 import { createRowWriter, DOCUMENT_TABLES, deleteDocuments, fromStoredModel } from './document-rows.ts';
 import { type Version, versionsFromLog } from './history.ts';
 import { taxonomyStatements } from './taxonomy-rows.ts';
+import { countWords, storedWords, vocabularyStatements } from './vocabulary-rows.ts';
 
 export interface IndexOptions {
   /** The content folder (the one holding `taxonomy/`), absolute. */
@@ -176,7 +177,10 @@ export async function runIndex(options: IndexOptions): Promise<IndexReport> {
   if (unchanged) {
     log('index is up to date');
   } else {
+    // What the vocabulary loses: the words of every document this run replaces or removes.
+    const replacedWords = full ? [] : await storedWords(index, [...removed, ...toWrite.map(idOf)]);
     const statements = buildBatch({
+      replacedWords,
       full,
       taxonomy: read.taxonomy,
       taxonomyDigest: read.taxonomyDigest,
@@ -207,6 +211,7 @@ export async function runIndex(options: IndexOptions): Promise<IndexReport> {
 
 interface BatchInput {
   full: boolean;
+  replacedWords: readonly string[][];
   taxonomy: Taxonomy;
   taxonomyDigest: string;
   toWrite: LoadedFile[];
@@ -222,6 +227,7 @@ interface BatchInput {
 
 function buildBatch({
   full,
+  replacedWords,
   taxonomy,
   taxonomyDigest,
   toWrite,
@@ -255,6 +261,10 @@ function buildBatch({
     });
   }
   statements.push(...writer.statements());
+  const vocabulary = new Map<string, number>();
+  countWords(vocabulary, replacedWords, -1);
+  countWords(vocabulary, writer.words(), 1);
+  statements.push(...vocabularyStatements(vocabulary, full));
   if (taxonomyChanged) statements.push(...taxonomyStatements(taxonomy));
   if (history) {
     if (history.replaceAll && !full) statements.push({ sql: 'DELETE FROM versions', args: [] });

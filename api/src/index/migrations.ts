@@ -113,7 +113,26 @@ export const INDEX_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'corpus vocabulary for search; problem statements and joined codes in the full text',
+    statements: [
+      "ALTER TABLE documents ADD COLUMN words TEXT NOT NULL DEFAULT '[]'",
+      'CREATE TABLE vocabulary (word TEXT PRIMARY KEY, documents INTEGER NOT NULL) WITHOUT ROWID',
+      // Codes joined ("e104") get a column of their own, so highlights show the text as written.
+      'DROP TABLE documents_fts',
+      `CREATE VIRTUAL TABLE documents_fts USING fts5(
+        document_id UNINDEXED, title, summary, body, terms, codes,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+      )`,
+      // Full-text rows now hold more: the next index run rewrites every document.
+      "DELETE FROM meta WHERE key = 'taxonomy_digest'",
+    ],
+  },
 ];
 
-/** bm25 column weights for `documents_fts`: title ≫ taxonomy labels/aliases > summary > body. */
-export const FTS_WEIGHTS = { documentId: 0, title: 10, summary: 4, body: 1, terms: 6 } as const;
+/**
+ * bm25 column weights for `documents_fts`: title ≫ taxonomy labels/aliases and codes >
+ * summary > body. In column order (the document id is not indexed).
+ */
+export const FTS_WEIGHTS = { documentId: 0, title: 10, summary: 4, body: 1, terms: 6, codes: 6 } as const;

@@ -3,8 +3,8 @@
  * so the API can answer tree and facet questions without reading YAML.
  */
 import type { InStatement } from '@libsql/client';
+import type { Dimension } from '../content/dimensions.ts';
 import { parentId, type Taxonomy } from '../content/taxonomy.ts';
-import type { Dimension } from './document-rows.ts';
 
 /** Replaces all taxonomy rows. */
 export function taxonomyStatements(taxonomy: Taxonomy): InStatement[] {

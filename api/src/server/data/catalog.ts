@@ -5,9 +5,11 @@
  * long text (bodies, snippets, versions).
  */
 import type { Client } from '@libsql/client';
+import type { Dimension } from '../../content/dimensions.ts';
 import type { FrontMatter } from '../../content/schema.ts';
 import type { BusinessUnit, Person, ReviewPolicy } from '../../content/taxonomy-schema.ts';
-import type { Dimension, LinkType } from '../../index/document-rows.ts';
+import type { LinkType } from '../../index/document-rows.ts';
+import { createLexicon, type Lexicon, type LexiconTerm, lexiconData, lexiconTerm } from '../../search/lexicon.ts';
 
 /** A document as the API sees it (the index row, without the body). */
 export interface DocumentRecord {
@@ -53,10 +55,8 @@ export interface Catalog {
   terms: Record<Dimension | 'person', Map<string, TermRecord>>;
   linksFrom: Map<string, LinkRecord[]>;
   linksTo: Map<string, LinkRecord[]>;
-  /** Lower-cased label/alias phrase → the terms it names (for synonym expansion). */
-  phrases: Map<string, { dimension: Dimension; id: string }[]>;
-  /** Every word of titles and taxonomy labels and aliases (for typo correction). */
-  vocabulary: Set<string>;
+  /** The corpus's words and the taxonomy's names, as search reads them. */
+  lexicon: Lexicon;
   /** Documents per term, descendants included. */
   counts: Record<Dimension, Map<string, number>>;
   /** Ids of documents per term, descendants included. */
@@ -72,23 +72,20 @@ const EMPTY_TERMS = (): Record<Dimension, string[]> => ({
   equipment: [],
 });
 
-/** Splits text into lower-case words (letters and digits, any script). */
-export function words(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
 /** Reads the whole read model from the index. */
 export async function loadCatalog(index: Client): Promise<Catalog> {
-  const [meta, documents, terms, links, taxonomy] = await index.batch(
+  const [meta, documents, terms, links, taxonomy, vocabulary] = await index.batch(
     [
       "SELECT value FROM meta WHERE key = 'indexed_at'",
       'SELECT id, kind, path, title, summary, status, business_unit, owner, severity, created, indexed_at, front_matter FROM documents',
       'SELECT document_id, dimension, term_id, direct FROM document_terms',
       'SELECT source_id, target_id, type FROM links',
       'SELECT dimension, id, label, parent_id, aliases, deprecated, replaced_by, data FROM taxonomy_terms',
+      'SELECT word, documents FROM vocabulary',
     ],
     'read',
   );
+  const lexiconTerms: LexiconTerm[] = [];
   const catalog: Catalog = {
     version: String(meta?.rows[0]?.value ?? ''),
     documents: new Map(),
@@ -101,8 +98,7 @@ export async function loadCatalog(index: Client): Promise<Catalog> {
     },
     linksFrom: new Map(),
     linksTo: new Map(),
-    phrases: new Map(),
-    vocabulary: new Set(),
+    lexicon: createLexicon(lexiconData(new Map(), [])),
     counts: { businessUnit: new Map(), process: new Map(), failureMode: new Map(), equipment: new Map() },
     tagged: { businessUnit: new Map(), process: new Map(), failureMode: new Map(), equipment: new Map() },
     superseded: new Set(),
@@ -125,7 +121,6 @@ export async function loadCatalog(index: Client): Promise<Catalog> {
       direct: EMPTY_TERMS(),
       all: EMPTY_TERMS(),
     });
-    for (const word of words(title)) catalog.vocabulary.add(word);
   }
   for (const row of terms?.rows ?? []) {
     const document = catalog.documents.get(String(row.document_id));
@@ -164,13 +159,11 @@ export async function loadCatalog(index: Client): Promise<Catalog> {
     };
     catalog.terms[term.dimension].set(term.id, term);
     if (term.dimension === 'person') continue;
-    for (const phrase of [term.label, ...term.aliases, term.id.split('.').at(-1) ?? term.id]) {
-      const key = words(phrase).join(' ');
-      if (!key) continue;
-      push(catalog.phrases, key, { dimension: term.dimension, id: term.id });
-      for (const word of words(phrase)) catalog.vocabulary.add(word);
-    }
+    const description = typeof term.data.description === 'string' ? term.data.description : undefined;
+    lexiconTerms.push(lexiconTerm(term.dimension, { ...term, description }));
   }
+  const frequency = new Map((vocabulary?.rows ?? []).map((row) => [String(row.word), Number(row.documents)]));
+  catalog.lexicon = createLexicon(lexiconData(frequency, lexiconTerms));
   return catalog;
 }
 

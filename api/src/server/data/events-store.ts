@@ -4,7 +4,7 @@
  */
 import type { Client, InValue } from '@libsql/client';
 
-export const EVENT_KINDS = ['view', 'download', 'citation', 'helpful', 'not_helpful', 'search'] as const;
+export const EVENT_KINDS = ['view', 'download', 'citation', 'helpful', 'not_helpful', 'search', 'search_gap'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** An event that passed validation. */
@@ -16,7 +16,12 @@ export interface ReuseEvent {
   reference: string | null;
   query: string | null;
   resultCount: number | null;
+  /** SEARCH and SEARCH_GAP: how well the search matched, as the client saw it. */
+  match?: SearchMatchLevel | null;
 }
+
+/** How well a search matched (see `search/rank.ts`). */
+export type SearchMatchLevel = 'strong' | 'weak' | 'none';
 
 /**
  * Stores a batch in one statement (one transaction). Replayed client ids are ignored, so
@@ -29,7 +34,7 @@ export async function recordEvents(
   now: string,
 ): Promise<number> {
   if (batch.length === 0) return 0;
-  const values = batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  const values = batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
   const args: InValue[] = batch.flatMap((event) => [
     event.clientId,
     event.kind,
@@ -40,11 +45,12 @@ export async function recordEvents(
     event.reference,
     event.query,
     event.resultCount,
+    event.match ?? null,
   ]);
   const [result] = await events.batch(
     [
       {
-        sql: `INSERT INTO events (client_id, kind, document_id, occurred_at, received_at, source, reference, query, result_count)
+        sql: `INSERT INTO events (client_id, kind, document_id, occurred_at, received_at, source, reference, query, result_count, match)
               VALUES ${values} ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
         args,
       },
@@ -64,6 +70,7 @@ export const emptyCounts = (): ReuseCounts => ({
   helpful: 0,
   not_helpful: 0,
   search: 0,
+  search_gap: 0,
 });
 
 export type Interval = 'day' | 'week' | 'month';
@@ -143,21 +150,38 @@ export async function timeSeries(
 }
 
 /** Searches that found nothing, most frequent first. */
-export async function zeroResultSearches(
-  events: Client,
-  from: string,
-  to: string,
-  limit: number,
-): Promise<{ query: string; count: number; lastSeen: string }[]> {
+/** A query nothing answered well, and how often. */
+export interface SearchGapRow {
+  query: string;
+  /** Searches for it that found nothing, or only weak matches. */
+  searches: number;
+  /** Times someone tapped "tell the steward" after it. */
+  reported: number;
+  lastSeen: string;
+}
+
+/**
+ * Search gaps over a date range: searches that found nothing or only weak matches, and
+ * explicit reports, grouped by query (case and spacing ignored); reported first.
+ */
+export async function searchGaps(events: Client, from: string, to: string, limit: number): Promise<SearchGapRow[]> {
   const rows = (
     await events.execute({
-      sql: `SELECT lower(trim(query)) AS q, count(*) AS n, max(occurred_at) AS last FROM events
-            WHERE kind = 'search' AND result_count = 0 AND substr(occurred_at, 1, 10) BETWEEN ? AND ?
-            GROUP BY q ORDER BY n DESC, last DESC LIMIT ?`,
+      sql: `SELECT lower(trim(query)) AS q, sum(kind = 'search') AS searches, sum(kind = 'search_gap') AS reported,
+                   max(occurred_at) AS last
+            FROM events
+            WHERE kind IN ('search', 'search_gap') AND substr(occurred_at, 1, 10) BETWEEN ? AND ?
+              AND (kind = 'search_gap' OR result_count = 0 OR match IN ('weak', 'none'))
+            GROUP BY q ORDER BY reported DESC, searches DESC, last DESC LIMIT ?`,
       args: [from, to, limit],
     })
   ).rows;
-  return rows.map((row) => ({ query: String(row.q), count: Number(row.n), lastSeen: String(row.last) }));
+  return rows.map((row) => ({
+    query: String(row.q),
+    searches: Number(row.searches),
+    reported: Number(row.reported),
+    lastSeen: String(row.last),
+  }));
 }
 
 /** How many events the store holds (for health and benchmarks). */
@@ -176,6 +200,7 @@ export const REUSE_WEIGHTS: Record<EventKind, number> = {
   view: 0.2,
   search: 0,
   not_helpful: -2,
+  search_gap: 0,
 };
 export const REUSE_HALF_LIFE_DAYS = 90;
 

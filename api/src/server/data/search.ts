@@ -1,216 +1,101 @@
 /**
- * Troubleshooting search. The text never reaches FTS5 as syntax: it is split into words
- * and each word is quoted, so `"AND (` or `NEAR(` are just words. On top of bm25:
- *
- * - synonyms: a phrase that is a taxonomy label or alias ("NOK torque") also finds the
- *   documents tagged with that term, and is searched through the indexed aliases;
- * - typo tolerance: a word not in the vocabulary of titles and taxonomy labels is also
- *   searched as its closest vocabulary words (1 edit up to 5 letters, 2 beyond);
- * - ranking: score = relevance × reuse factor × status factor (see `rankScore`).
+ * Troubleshooting search in the API: the query brain's plan (`search/plan.ts`) carried
+ * out over FTS5 tier by tier, ranked and judged by the brain's rules (`search/rank.ts`),
+ * then filtered, paged, counted per facet and highlighted. The portal runs the same plan
+ * over Pagefind; what differs is only where the text relevance comes from.
  */
 import type { Client } from '@libsql/client';
-import { distance } from 'fastest-levenshtein';
-import { FTS_WEIGHTS } from '../../index/migrations.ts';
+import type { Dimension } from '../../content/dimensions.ts';
+import { planQuery, type QueryPlan, type TermRef, termsPointedTo } from '../../search/plan.ts';
+import {
+  compareRanked,
+  HANDFUL,
+  ladder,
+  type MatchLevel,
+  matchLevel,
+  partCount,
+  type RankFacts,
+  rankScore,
+  type Tier,
+  withReplacements,
+} from '../../search/rank.ts';
 import type { Catalog, DocumentRecord } from './catalog.ts';
-import { words } from './catalog.ts';
+import { type DocumentFilter, type FilterDimension, matchesFilter } from './document-filter.ts';
+import { highlightRows, matchFts, tierExpression } from './search-fts.ts';
 
-/** Longest query accepted, in characters. */
-export const MAX_QUERY_LENGTH = 200;
-const MAX_WORDS = 12;
+/** Documents read per tier: every full match worth ranking, the best partial ones. */
 const MAX_CANDIDATES = 1000;
-/** Documents matching only some words are a tail: the best hundred per query are plenty. */
 const MAX_PARTIAL_CANDIDATES = 100;
-/**
- * When no document matches every word, documents matching any word are searched instead.
- * Only then: an any-word query over common words scores most of the corpus.
- */
-const FEW_RESULTS = 1;
-/** Relevance of a document matching only some of the words, relative to its bm25. */
-const ALL_BUT_ONE_FACTOR = 0.7;
-const ANY_WORD_FACTOR = 0.5;
 
 export interface Hit {
   document: DocumentRecord;
-  /** Row of the document in the full-text table, for highlights. */
-  ftsRowid: number | undefined;
-  /** Text relevance, ≥ 0 (0 when matched through a synonym or with no query). */
+  tier: Tier;
+  /** Text relevance (bm25, ≥ 0); 1 for a listing without a query. */
   relevance: number;
   score: number;
+  /** Row of the document in the full-text table, for highlights. */
+  rowid: number | undefined;
 }
 
-export interface Interpretation {
-  /** The words searched for (stop words dropped unless nothing else is left). */
-  words: string[];
-  /** Typo corrections that were added: word → vocabulary words. */
-  corrections: Map<string, string[]>;
-  /** Taxonomy terms named in the query by label or alias. */
-  terms: { dimension: string; id: string }[];
-  /** FTS5 expressions (every word quoted): all words, and any word (the fallback). */
-  match: string | undefined;
-  matchAny: string | undefined;
-  /** All words but one, for each word: the first fallback when nothing matches all. */
-  matchAllButOne: string[];
+/** Ids of the approved documents that supersede a document. */
+export function replacementsOf(catalog: Catalog, id: string): string[] {
+  if (!catalog.superseded.has(id)) return [];
+  return (catalog.linksTo.get(id) ?? [])
+    .filter((link) => link.type === 'supersedes' && catalog.documents.get(link.source)?.status === 'approved')
+    .map((link) => link.source);
 }
 
-/** Words that say nothing about a fault; dropped so they do not match every document. */
-const STOP_WORDS = new Set(
-  'a an and are as at be but by did does for from had has have how if in into is it its keeps keep of on or our the their then there this to was we were what when where which while why with during after before again'.split(
-    ' ',
-  ),
-);
-
-/** Reads a query: words, corrections, synonym terms, and a safe FTS5 expression. */
-export function interpret(catalog: Catalog, query: string): Interpretation {
-  const all = words(query).slice(0, MAX_WORDS);
-  const meaningful = all.filter((word) => !STOP_WORDS.has(word));
-  const tokens = meaningful.length > 0 ? meaningful : all;
-  const corrections = new Map<string, string[]>();
-  for (const word of tokens) {
-    if (word.length < 4 || catalog.vocabulary.has(word) || /^\d+$/.test(word)) continue;
-    const budget = word.length <= 5 ? 1 : 2;
-    const close: string[] = [];
-    for (const candidate of catalog.vocabulary) {
-      if (Math.abs(candidate.length - word.length) > budget) continue;
-      if (distance(word, candidate) <= budget) close.push(candidate);
-      if (close.length >= 3) break;
-    }
-    if (close.length > 0) corrections.set(word, close);
-  }
-  const terms: Interpretation['terms'] = [];
-  // Phrases are matched on the words as typed: aliases may contain stop words.
-  for (let size = Math.min(4, all.length); size >= 1; size--) {
-    for (let start = 0; start + size <= all.length; start++) {
-      const phrase = all.slice(start, start + size).join(' ');
-      for (const term of catalog.phrases.get(phrase) ?? []) {
-        if (!terms.some((t) => t.dimension === term.dimension && t.id === term.id)) terms.push(term);
-      }
-    }
-  }
-  const quote = (word: string) => `"${word.replaceAll('"', '')}"`;
-  const groups = tokens.map((word) => {
-    const alternatives = [quote(word), ...(corrections.get(word) ?? []).map(quote)];
-    return alternatives.length === 1 ? alternatives[0] : `(${alternatives.join(' OR ')})`;
-  });
+/** What ranking knows about a document for a plan. */
+export function rankFacts(
+  catalog: Catalog,
+  document: DocumentRecord,
+  terms: readonly TermRef[],
+  reuse: ReadonlyMap<string, number>,
+): RankFacts {
   return {
-    words: tokens,
-    corrections,
-    terms,
-    match: groups.length > 0 ? groups.join(' AND ') : undefined,
-    matchAny: groups.length > 1 ? groups.join(' OR ') : undefined,
-    matchAllButOne:
-      groups.length > 2 && groups.length <= 6
-        ? groups.map((_, skip) => groups.filter((_, i) => i !== skip).join(' AND '))
-        : [],
+    kind: document.kind,
+    status: document.status,
+    superseded: catalog.superseded.has(document.id),
+    reuse: reuse.get(document.id) ?? 0,
+    taggedTerms: terms.filter((term) => document.all[term.dimension].includes(term.id)).length,
   };
 }
 
-/** Status and supersession weigh on rank: approved knowledge first, replaced knowledge last. */
-export const STATUS_FACTOR: Record<DocumentRecord['status'], number> = {
-  approved: 1,
-  'in-review': 0.8,
-  draft: 0.6,
-  deprecated: 0.25,
-};
-export const SUPERSEDED_FACTOR = 0.25;
-/** Relevance a synonym match adds, per matched term. */
-export const SYNONYM_BOOST = 2;
-
 /**
- * score = relevance × (1 + 0.2 × ln(1 + reuse)) × status factor × (0.25 if superseded),
- * where reuse is the decayed weighted event count (negative reuse lowers the factor, to at
- * least 0.5), and a query-less listing ranks by the same factors with relevance 1.
+ * Every document the plan finds, ranked: tier by tier down the ladder until a handful of
+ * documents pass `accept` (the filter), lower tiers ranking below higher ones.
  */
-export function rankScore(
-  relevance: number,
-  reuse: number,
-  status: DocumentRecord['status'],
-  superseded: boolean,
-): number {
-  const reuseFactor = Math.min(2, Math.max(0.5, 1 + 0.2 * Math.sign(reuse) * Math.log1p(Math.abs(reuse))));
-  return relevance * reuseFactor * STATUS_FACTOR[status] * (superseded ? SUPERSEDED_FACTOR : 1);
-}
-
-/** Runs the query against FTS5 and the catalog; returns every candidate, ranked. */
 export async function searchDocuments(
   index: Client,
   catalog: Catalog,
-  interpretation: Interpretation,
+  plan: QueryPlan,
   reuse: ReadonlyMap<string, number>,
+  accept: (document: DocumentRecord) => boolean = () => true,
 ): Promise<Hit[]> {
-  const relevance = new Map<string, number>();
-  const ftsRowids = new Map<string, number>();
-  const run = async (match: string, factor: number, limit: number) => {
-    const weights = Object.values(FTS_WEIGHTS).join(', ');
-    const rows = (
-      await index.execute({
-        sql: `SELECT rowid, document_id, bm25(documents_fts, ${weights}) AS rank FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ${limit}`,
-        args: [match],
-      })
-    ).rows;
-    for (const row of rows) {
-      const id = String(row.document_id);
-      // bm25 is negative, lower is better: flip it so relevance grows with the match.
-      if (!relevance.has(id)) relevance.set(id, -Number(row.rank) * factor);
-      ftsRowids.set(id, Number(row.rowid));
+  const found = new Map<string, Hit>();
+  if (partCount(plan) === 0) {
+    for (const document of catalog.documents.values())
+      found.set(document.id, { document, tier: 0, relevance: 1, score: 0, rowid: undefined });
+  }
+  let accepted = 0;
+  for (const tier of ladder(plan)) {
+    const expression = tierExpression(plan, tier);
+    if (!expression) continue;
+    for (const match of await matchFts(index, expression, tier === 0 ? MAX_CANDIDATES : MAX_PARTIAL_CANDIDATES)) {
+      const document = catalog.documents.get(match.id);
+      if (!document || found.has(match.id)) continue;
+      found.set(match.id, { document, tier, relevance: match.relevance, score: 0, rowid: match.rowid });
+      if (accept(document)) accepted++;
     }
-  };
-  // Every word first; when that finds little, any word, ranked below full matches.
-  if (interpretation.match) await run(interpretation.match, 1, MAX_CANDIDATES);
-  // Nothing has every word: try every word but one (cheap intersections, like a
-  // "minimum should match"), and only then any word at all (scores most of the corpus).
-  if (relevance.size < FEW_RESULTS) {
-    for (const match of interpretation.matchAllButOne) await run(match, ALL_BUT_ONE_FACTOR, MAX_PARTIAL_CANDIDATES);
+    if (accepted >= HANDFUL) break;
   }
-  if (interpretation.matchAny && relevance.size < FEW_RESULTS)
-    await run(interpretation.matchAny, ANY_WORD_FACTOR, MAX_PARTIAL_CANDIDATES);
-  // Documents tagged with a term the query names already match through the aliases in
-  // their indexed taxonomy text; the tag itself earns them a boost on top of bm25.
-  for (const term of interpretation.terms) {
-    for (const id of catalog.tagged[term.dimension as keyof DocumentRecord['all']]?.get(term.id) ?? []) {
-      const current = relevance.get(id);
-      if (current !== undefined) relevance.set(id, current + SYNONYM_BOOST);
-    }
-  }
-  const candidates = interpretation.words.length === 0 ? [...catalog.documents.keys()] : [...relevance.keys()];
-  const hits: Hit[] = [];
-  for (const id of candidates) {
-    const document = catalog.documents.get(id);
-    if (!document) continue;
-    const textRelevance = relevance.get(id) ?? 0;
-    const base = interpretation.words.length === 0 ? 1 : textRelevance;
-    hits.push({
-      document,
-      ftsRowid: ftsRowids.get(id),
-      relevance: textRelevance,
-      score: rankScore(base, reuse.get(id) ?? 0, document.status, catalog.superseded.has(id)),
-    });
-  }
-  return hits.sort((a, b) => b.score - a.score || a.document.id.localeCompare(b.document.id));
+  const hits = [...found.values()];
+  for (const hit of hits)
+    hit.score = rankScore(hit.relevance, rankFacts(catalog, hit.document, plan.terms, reuse), plan.intent);
+  return hits.sort((a, b) => compareRanked(rankedOf(a), rankedOf(b)));
 }
 
-/** Highlighted title and body snippet for a page of hits (HTML-escaped, `<mark>` around matches). */
-export async function highlights(
-  index: Client,
-  interpretation: Interpretation,
-  hits: readonly Hit[],
-): Promise<Map<string, { title: string; snippet: string }>> {
-  const result = new Map<string, { title: string; snippet: string }>();
-  const match = interpretation.matchAny ?? interpretation.match;
-  const rowids = hits.flatMap((hit) => (hit.ftsRowid === undefined ? [] : [hit.ftsRowid]));
-  if (!match || rowids.length === 0) return result;
-  // By rowid, so FTS5 seeks the page's rows instead of scanning every match.
-  const rows = (
-    await index.execute({
-      sql: `SELECT document_id, highlight(documents_fts, 1, char(2), char(3)) AS title,
-              snippet(documents_fts, 3, char(2), char(3), '…', 24) AS snippet
-            FROM documents_fts WHERE documents_fts MATCH ? AND rowid IN (${rowids.map(() => '?').join(', ')})`,
-      args: [match, ...rowids],
-    })
-  ).rows;
-  for (const row of rows)
-    result.set(String(row.document_id), { title: marked(String(row.title)), snippet: marked(String(row.snippet)) });
-  return result;
-}
+const rankedOf = (hit: Hit) => ({ id: hit.document.id, tier: hit.tier, score: hit.score });
 
 /** Escapes text for HTML and turns the \x02…\x03 markers into `<mark>` elements. */
 export function marked(text: string): string {
@@ -235,15 +120,10 @@ export interface FacetValue {
   count: number;
 }
 
-/** Facet counts per dimension. */
-export interface Facets {
-  kind: FacetValue[];
-  status: FacetValue[];
-  businessUnit: FacetValue[];
-  process: FacetValue[];
-  failureMode: FacetValue[];
-  equipment: FacetValue[];
-}
+export type Facets = Record<FilterDimension, FacetValue[]>;
+
+/** How a result relates to the query. */
+export type EdgeMatch = 'all' | 'some' | 'replacement';
 
 /** A result on a page of search results. */
 export interface SearchEdge {
@@ -251,6 +131,9 @@ export interface SearchEdge {
   node: DocumentRecord;
   score: number;
   relevance: number;
+  match: EdgeMatch;
+  /** For a replacement: the replaced document that matched. */
+  replacementFor: DocumentRecord | undefined;
   titleHighlight: string;
   snippet: string;
 }
@@ -261,6 +144,117 @@ export interface SearchPage {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount: number;
   facets: Facets;
+  match: MatchLevel;
   corrections: { word: string; suggestions: string[] }[];
-  matchedTerms: { dimension: string; id: string; label: string }[];
+  matchedTerms: TermRef[];
+  /** Meaningful words no document holds. */
+  unknownWords: string[];
+  /** When the match is not strong: the failure modes the words point to. */
+  pointsTo: TermRef[];
+  intent: QueryPlan['intent'];
+}
+
+const FACET_DIMENSIONS: {
+  key: FilterDimension;
+  values: (d: DocumentRecord) => readonly string[];
+  terms?: Dimension;
+}[] = [
+  { key: 'kind', values: (d) => [d.kind] },
+  { key: 'status', values: (d) => [d.status] },
+  { key: 'businessUnit', values: (d) => [d.businessUnit], terms: 'businessUnit' },
+  { key: 'process', values: (d) => d.direct.process, terms: 'process' },
+  { key: 'failureMode', values: (d) => d.direct.failureMode, terms: 'failureMode' },
+  { key: 'equipment', values: (d) => d.direct.equipment, terms: 'equipment' },
+];
+
+/** Counts per value of each dimension, each counted with the other dimensions' filters only. */
+function facetCounts(
+  catalog: Catalog,
+  documents: readonly DocumentRecord[],
+  filter: DocumentFilter | null | undefined,
+) {
+  const facets = {} as Facets;
+  for (const { key, values, terms } of FACET_DIMENSIONS) {
+    const counts = new Map<string, number>();
+    for (const document of documents) {
+      if (!matchesFilter(document, filter, key)) continue;
+      for (const value of values(document)) counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+    facets[key] = [...counts]
+      .map(([value, count]) => ({
+        value,
+        count,
+        label: terms ? (catalog.terms[terms].get(value)?.label ?? value) : value,
+      }))
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  }
+  return facets;
+}
+
+export interface SearchRequest {
+  query: string;
+  filter: DocumentFilter | null | undefined;
+  first: number;
+  offset: number;
+  cursorOf: (offset: number) => string;
+}
+
+/** One page of search results with everything a results page shows. */
+export async function searchPage(
+  index: Client,
+  catalog: Catalog,
+  reuse: ReadonlyMap<string, number>,
+  { query, filter, first, offset, cursorOf }: SearchRequest,
+): Promise<SearchPage> {
+  const plan = planQuery(catalog.lexicon, query);
+  const hits = await searchDocuments(index, catalog, plan, reuse, (d) => matchesFilter(d, filter));
+  const filtered = hits.filter((hit) => matchesFilter(hit.document, filter));
+  const match = matchLevel(plan, filtered);
+  const placed = withReplacements(
+    filtered,
+    (hit) => hit.document.id,
+    (id) => replacementsOf(catalog, id),
+    (id) => {
+      const document = catalog.documents.get(id);
+      return document && { document, tier: 2 as const, relevance: 0, score: 0, rowid: undefined };
+    },
+  );
+  const slice = placed.slice(offset, offset + first);
+  const expression = tierExpression(plan, 2) ?? tierExpression(plan, 0);
+  const rowids = slice.flatMap(({ item }) => (item.rowid === undefined ? [] : [item.rowid]));
+  const marks = expression && rowids.length > 0 ? await highlightRows(index, expression, rowids) : new Map();
+  const edges: SearchEdge[] = slice.map(({ item, replacementFor }, i) => {
+    const mark = marks.get(item.document.id);
+    return {
+      cursor: cursorOf(offset + i),
+      node: item.document,
+      score: item.score,
+      relevance: item.relevance,
+      match: replacementFor ? 'replacement' : item.tier === 0 ? 'all' : 'some',
+      replacementFor: replacementFor ? catalog.documents.get(replacementFor) : undefined,
+      titleHighlight: mark ? marked(mark.title) : escapeHtml(item.document.title),
+      snippet: mark?.snippet ? marked(mark.snippet) : escapeHtml(item.document.summary),
+    };
+  });
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: offset + first < placed.length,
+      hasPreviousPage: offset > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: placed.length,
+    facets: facetCounts(
+      catalog,
+      hits.map((hit) => hit.document),
+      filter,
+    ),
+    match,
+    corrections: plan.corrections,
+    matchedTerms: plan.terms,
+    unknownWords: plan.unknown,
+    pointsTo: match === 'strong' ? [] : termsPointedTo(catalog.lexicon, plan, ['failureMode']),
+    intent: plan.intent,
+  };
 }

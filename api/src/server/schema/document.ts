@@ -11,6 +11,7 @@ import { isActionOverdue, isOpenAction, rcasOfLesson } from '../../review/stalen
 import type { Context } from '../context.ts';
 import type { DocumentRecord } from '../data/catalog.ts';
 import { policyOf } from '../data/catalog.ts';
+import { matchesFilter } from '../data/document-filter.ts';
 import { builder } from './builder.ts';
 import {
   ActionStatusEnum,
@@ -303,25 +304,6 @@ const DocumentFilter = builder.inputType('DocumentFilter', {
 /** The filter argument, as `search` and `documents` use it. */
 export type DocumentFilterInput = typeof DocumentFilter.$inferInput;
 export { DocumentFilter };
-
-/** True when a document passes every dimension of the filter (any value within one). */
-export function matchesFilter(
-  d: DocumentRecord,
-  filter: DocumentFilterInput | null | undefined,
-  skip?: string,
-): boolean {
-  if (!filter) return true;
-  const any = (values: readonly string[] | null | undefined, have: readonly string[]) =>
-    !values?.length || values.some((v) => have.includes(v));
-  return (
-    (skip === 'kind' || any(filter.kinds, [d.kind])) &&
-    (skip === 'status' || any(filter.statuses, [d.status])) &&
-    (skip === 'businessUnit' || any(filter.businessUnits, [d.businessUnit])) &&
-    (skip === 'process' || any(filter.processes, d.all.process)) &&
-    (skip === 'failureMode' || any(filter.failureModes, d.all.failureMode)) &&
-    (skip === 'equipment' || any(filter.equipment, d.all.equipment))
-  );
-}
 
 builder.queryFields((t) => ({
   document: t.field({

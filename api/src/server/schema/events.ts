@@ -3,12 +3,20 @@
  * client id, so a batch sent again (a retry after a timeout, a replayed offline queue)
  * changes nothing. A batch is validated whole and stored in one transaction.
  */
+
+import { MAX_QUERY_LENGTH } from '../../search/plan.ts';
 import { hasScope } from '../auth.ts';
 import type { Context } from '../context.ts';
-import { EVENT_KINDS, type EventKind, type ReuseEvent, recordEvents } from '../data/events-store.ts';
-import { MAX_QUERY_LENGTH } from '../data/search.ts';
+import {
+  EVENT_KINDS,
+  type EventKind,
+  type ReuseEvent,
+  recordEvents,
+  type SearchMatchLevel,
+} from '../data/events-store.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
+import { SearchMatchEnum } from './search.ts';
 
 /** Largest batch accepted by one call. */
 export const MAX_EVENT_BATCH = 500;
@@ -19,6 +27,7 @@ export const ANONYMOUS_KINDS: ReadonlySet<EventKind> = new Set([
   'helpful',
   'not_helpful',
   'search',
+  'search_gap',
 ]);
 
 const ReuseEventKindEnum = builder.enumType('ReuseEventKind', {
@@ -35,15 +44,23 @@ const ReuseEventInput = builder.inputType('ReuseEventInput', {
       description: 'Unique per event, chosen by the client (a UUID): replays are ignored.',
     }),
     kind: t.field({ type: ReuseEventKindEnum, required: true }),
-    documentId: t.string({ required: false, description: 'The document reused (all kinds but SEARCH).' }),
+    documentId: t.string({
+      required: false,
+      description: 'The document reused (all kinds but SEARCH and SEARCH_GAP).',
+    }),
     occurredAt: t.field({
       type: 'DateTime',
       required: false,
       description: 'When it happened (default: now); at most a year ago.',
     }),
     reference: t.string({ required: false, description: 'CITATION: the citing report, e.g. "8D-2026-114" or a URL.' }),
-    query: t.string({ required: false, description: 'SEARCH: what was searched.' }),
+    query: t.string({ required: false, description: 'SEARCH, SEARCH_GAP: what was searched.' }),
     resultCount: t.int({ required: false, description: 'SEARCH: how many results it found.' }),
+    match: t.field({
+      type: SearchMatchEnum,
+      required: false,
+      description: 'SEARCH, SEARCH_GAP: how well the results matched (`SearchConnection.match`).',
+    }),
   }),
 });
 
@@ -68,7 +85,8 @@ function validate(input: Input, index: number, ctx: Context, now: number): Reuse
   if (!/^[A-Za-z0-9._:-]{1,100}$/.test(input.clientId))
     throw fail('clientId must be 1–100 letters, digits, ".", "_", ":" or "-"');
   const documentId = input.documentId ?? null;
-  if (kind !== 'search' && documentId === null) throw fail(`${kind} needs a documentId`);
+  const isSearch = kind === 'search' || kind === 'search_gap';
+  if (!isSearch && documentId === null) throw fail(`${kind} needs a documentId`);
   if (documentId !== null && !ctx.catalog.documents.has(documentId))
     throw fail(`no document ${documentId.slice(0, 40)}`);
   const occurredAt = input.occurredAt ?? new Date(now).toISOString();
@@ -81,18 +99,20 @@ function validate(input: Input, index: number, ctx: Context, now: number): Reuse
   if (reference !== null && reference.length > 300) throw fail('reference is longer than 300 characters');
   const query = input.query ?? null;
   const resultCount = input.resultCount ?? null;
-  if (kind === 'search') {
-    if (query === null || query.trim() === '') throw fail('a search event needs its query');
+  if (isSearch) {
+    if (query === null || query.trim() === '') throw fail(`a ${kind} event needs its query`);
     if (query.length > MAX_QUERY_LENGTH) throw fail(`query is longer than ${MAX_QUERY_LENGTH} characters`);
-    if (resultCount === null || resultCount < 0) throw fail('a search event needs a resultCount ≥ 0');
   }
-  return { clientId: input.clientId, kind, documentId, occurredAt, reference, query, resultCount };
+  if (kind === 'search' && (resultCount === null || resultCount < 0))
+    throw fail('a search event needs a resultCount ≥ 0');
+  const match = isSearch ? ((input.match as SearchMatchLevel | null | undefined) ?? null) : null;
+  return { clientId: input.clientId, kind, documentId, occurredAt, reference, query, resultCount, match };
 }
 
 builder.mutationFields((t) => ({
   recordReuseEvents: t.field({
     type: RecordPayloadRef,
-    description: `Records up to ${MAX_EVENT_BATCH} reuse events. Without a token only VIEW, DOWNLOAD, HELPFUL, NOT_HELPFUL and SEARCH are accepted (rate-limited); CITATION and the rest need events:write.`,
+    description: `Records up to ${MAX_EVENT_BATCH} reuse events. Without a token only VIEW, DOWNLOAD, HELPFUL, NOT_HELPFUL, SEARCH and SEARCH_GAP are accepted (rate-limited); CITATION and the rest need events:write.`,
     args: { events: t.arg({ type: [ReuseEventInput], required: true }) },
     complexity: 50,
     resolve: async (_root, args, ctx) => {

@@ -3,18 +3,19 @@
  * term, time series by day, week or month, top reused, per-unit totals, and search gaps
  * routed to the steward of the closest taxonomy term.
  */
-import type { Dimension } from '../../index/document-rows.ts';
+import type { Dimension } from '../../content/dimensions.ts';
+import { closestTerm, type TermRef } from '../../search/plan.ts';
 import { hasScope, type Scope } from '../auth.ts';
 import type { Context } from '../context.ts';
 import type { DocumentRecord, TermRecord } from '../data/catalog.ts';
-import { unitOf, words } from '../data/catalog.ts';
+import { unitOf } from '../data/catalog.ts';
 import {
   countsByDocument,
   emptyCounts,
   type Interval,
   type ReuseCounts,
+  searchGaps,
   timeSeries,
-  zeroResultSearches,
 } from '../data/events-store.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
@@ -80,6 +81,7 @@ const countFields = {
   helpful: 'helpful',
   notHelpful: 'not_helpful',
   searches: 'search',
+  searchGaps: 'search_gap',
 } as const;
 
 const ReuseCountsRef = builder.objectRef<ReuseCounts>('ReuseCounts').implement({
@@ -218,18 +220,21 @@ const SearchGapRef = builder
   .objectRef<{
     query: string;
     count: number;
+    reported: number;
     lastSeen: string;
-    term: { dimension: string; id: string; label: string } | null;
+    term: TermRef | undefined;
     stewards: TermRecord[];
   }>('SearchGap')
   .implement({
-    description: 'A search that found nothing, and who should write the missing knowledge.',
+    description:
+      'A search nothing answered well (no results, or only partial matches), and who should write the missing knowledge.',
     fields: (t) => ({
       query: t.exposeString('query'),
-      count: t.exposeInt('count'),
+      count: t.exposeInt('count', { description: 'Searches for it that found nothing or only weak matches.' }),
+      reported: t.exposeInt('reported', { description: 'Times someone told the steward it found nothing useful.' }),
       lastSeen: t.field({ type: 'DateTime', resolve: (g) => g.lastSeen }),
       closestTerm: t.field({
-        type: builder.objectRef<{ dimension: string; id: string; label: string }>('ClosestTerm').implement({
+        type: builder.objectRef<TermRef>('ClosestTerm').implement({
           fields: (f) => ({
             dimension: f.exposeString('dimension'),
             id: f.exposeString('id'),
@@ -237,27 +242,11 @@ const SearchGapRef = builder
           }),
         }),
         nullable: true,
-        resolve: (g) => g.term,
+        resolve: (g) => g.term ?? null,
       }),
       stewards: t.field({ type: [PersonRef], resolve: (g) => g.stewards }),
     }),
   });
-
-/** The taxonomy term whose label or alias shares most words with a query. */
-function closestTerm(ctx: Context, query: string): { dimension: Dimension; term: TermRecord } | undefined {
-  const wanted = new Set(words(query));
-  let best: { dimension: Dimension; term: TermRecord; score: number } | undefined;
-  for (const dimension of ['equipment', 'failureMode', 'process'] as const) {
-    for (const term of ctx.catalog.terms[dimension].values()) {
-      const names = [term.id, term.label, ...term.aliases].map((name) => words(name));
-      const score = Math.max(
-        ...names.map((name) => name.filter((w) => wanted.has(w)).length / Math.max(name.length, 1)),
-      );
-      if (score > 0 && (!best || score > best.score)) best = { dimension, term, score };
-    }
-  }
-  return best;
-}
 
 /** Stewards for a term: of the equipment's unit, else of the unit with most documents on it. */
 function stewardsFor(ctx: Context, dimension: Dimension, term: TermRecord): TermRecord[] {
@@ -325,18 +314,23 @@ builder.queryFields((t) => ({
   }),
   searchGaps: t.field({
     type: [SearchGapRef],
-    description: 'Searches with no results, most frequent first, routed to a steward (scope metrics:read).',
+    description:
+      'Searches nothing answered well (no results or only weak matches) and reported ones, routed to a steward (scope metrics:read).',
     args: { first: t.arg.int({ defaultValue: 20 }), ...rangeArgs },
     resolve: async (_root, args, ctx) => {
       requireScope(ctx, 'metrics:read');
       const { from, to } = range(ctx, args.from, args.to);
-      const gaps = await zeroResultSearches(ctx.events, from, to, listLimit(args.first, 20));
+      const gaps = await searchGaps(ctx.events, from, to, listLimit(args.first, 20));
       return gaps.map((gap) => {
-        const closest = closestTerm(ctx, gap.query);
+        const term = closestTerm(ctx.catalog.lexicon, gap.query);
+        const record = term && ctx.catalog.terms[term.dimension].get(term.id);
         return {
-          ...gap,
-          term: closest ? { dimension: closest.dimension, id: closest.term.id, label: closest.term.label } : null,
-          stewards: closest ? stewardsFor(ctx, closest.dimension, closest.term) : [],
+          query: gap.query,
+          count: gap.searches,
+          reported: gap.reported,
+          lastSeen: gap.lastSeen,
+          term,
+          stewards: term && record ? stewardsFor(ctx, term.dimension, record) : [],
         };
       });
     },

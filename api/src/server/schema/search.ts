@@ -1,28 +1,18 @@
 /**
- * Finding knowledge: `search` (facets, highlights, typo tolerance, synonyms, reuse-weighted
- * ranking), `similar` ("has this happened before?") and `recommendations` (for a dashboard
- * whose KPI deviated).
+ * Finding knowledge: `search` (the query brain over the index: facets, highlights, typo
+ * tolerance, synonyms, reuse-weighted ranking, how well it matched), `similar` ("has
+ * this happened before?") and `recommendations` (for a dashboard whose KPI deviated).
  */
 import { cursorToOffset, offsetToCursor } from '@pothos/plugin-relay';
-import type { Dimension } from '../../index/document-rows.ts';
+import { MAX_QUERY_LENGTH } from '../../search/plan.ts';
+import { words } from '../../search/text.ts';
 import type { Context } from '../context.ts';
-import type { DocumentRecord } from '../data/catalog.ts';
-import { words } from '../data/catalog.ts';
-import {
-  escapeHtml,
-  type Facets,
-  type Hit,
-  highlights,
-  interpret,
-  MAX_QUERY_LENGTH,
-  rankScore,
-  type SearchEdge,
-  type SearchPage,
-  searchDocuments,
-} from '../data/search.ts';
+import type { DocumentFilter as Filter } from '../data/document-filter.ts';
+import { type Facets, type SearchEdge, type SearchPage, searchPage } from '../data/search.ts';
+import { similarTo } from '../data/similar.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
-import { DocumentFilter, type DocumentFilterInput, matchesFilter } from './document.ts';
+import { DocumentFilter } from './document.ts';
 import { DocumentRef } from './refs.ts';
 import { checkPageSize, listLimit } from './scalars.ts';
 
@@ -44,20 +34,53 @@ const FacetsRef = builder.objectRef<Facets>('SearchFacets').implement({
 });
 
 const CorrectionRef = builder.objectRef<{ word: string; suggestions: string[] }>('SearchCorrection').implement({
+  description: 'A word no document holds, searched as the closest words that documents do hold.',
   fields: (t) => ({ word: t.exposeString('word'), suggestions: t.exposeStringList('suggestions') }),
 });
 
 const MatchedTermRef = builder.objectRef<{ dimension: string; id: string; label: string }>('MatchedTerm').implement({
-  description: 'A taxonomy term the query named by its label or an alias (synonym expansion).',
+  description: 'A taxonomy term: named in the query (by label, alias, tag or code) or pointed to by its words.',
   fields: (t) => ({ dimension: t.exposeString('dimension'), id: t.exposeString('id'), label: t.exposeString('label') }),
+});
+
+export const SearchMatchEnum = builder.enumType('SearchMatch', {
+  description: 'How well a page of results answers its query.',
+  values: {
+    STRONG: { value: 'strong', description: 'The best result matches every meaningful word.' },
+    WEAK: { value: 'weak', description: 'Results match only some of the words, or some words are in no document.' },
+    NONE: { value: 'none', description: 'Nothing matched.' },
+  } as const,
+});
+
+const EdgeMatchEnum = builder.enumType('SearchHitMatch', {
+  description: 'Why a result is on the page.',
+  values: {
+    ALL_WORDS: { value: 'all', description: 'It matches every meaningful word of the query.' },
+    SOME_WORDS: { value: 'some', description: 'A partial match: it misses one or more words.' },
+    REPLACEMENT: { value: 'replacement', description: 'It replaces a result that matched (shown with it).' },
+  } as const,
+});
+
+const IntentEnum = builder.enumType('SearchIntent', {
+  values: {
+    HOW_TO: { value: 'how-to', description: '"How do I …": SOPs rank higher.' },
+    HISTORY: { value: 'history', description: '"Happened before", "last time": RCAs and lessons rank higher.' },
+  } as const,
 });
 
 const SearchEdgeRef = builder.objectRef<SearchEdge>('SearchEdge').implement({
   fields: (t) => ({
     cursor: t.exposeString('cursor'),
     node: t.field({ type: DocumentRef, resolve: (e) => e.node }),
-    score: t.exposeFloat('score', { description: 'Final rank score (relevance × reuse × status).' }),
-    relevance: t.exposeFloat('relevance', { description: 'Text relevance alone (bm25, synonyms).' }),
+    score: t.exposeFloat('score', { description: 'Rank score within its tier (relevance × reuse × status × …).' }),
+    relevance: t.exposeFloat('relevance', { description: 'Text relevance alone (bm25).' }),
+    match: t.field({ type: EdgeMatchEnum, resolve: (e) => e.match }),
+    replacementFor: t.field({
+      type: DocumentRef,
+      nullable: true,
+      description: 'For a REPLACEMENT: the replaced document that matched the query.',
+      resolve: (e) => e.replacementFor ?? null,
+    }),
     titleHighlight: t.exposeString('titleHighlight', { description: 'Title, HTML-escaped, matches in <mark>.' }),
     snippet: t.exposeString('snippet', { description: 'Best passage of the body, HTML-escaped, matches in <mark>.' }),
   }),
@@ -78,52 +101,33 @@ const SearchConnectionRef = builder.objectRef<SearchPage>('SearchConnection').im
     pageInfo: t.field({ type: PageInfoRef, resolve: (p) => p.pageInfo }),
     totalCount: t.exposeInt('totalCount'),
     facets: t.field({ type: FacetsRef, resolve: (p) => p.facets }),
+    match: t.field({ type: SearchMatchEnum, resolve: (p) => p.match }),
+    strongMatch: t.boolean({
+      description: 'False when nothing answers the query’s meaningful words well (a search gap).',
+      resolve: (p) => p.match === 'strong',
+    }),
     corrections: t.field({
       type: [CorrectionRef],
-      description: 'Words the search also tried with a likely spelling.',
+      description: 'Words no document holds, searched as the closest words documents do hold ("did you mean").',
       resolve: (p) => p.corrections,
     }),
     matchedTerms: t.field({ type: [MatchedTermRef], resolve: (p) => p.matchedTerms }),
+    unknownWords: t.exposeStringList('unknownWords', {
+      description: 'Meaningful words of the query that no document holds and that could not be corrected.',
+    }),
+    pointsTo: t.field({
+      type: [MatchedTermRef],
+      description: 'When the match is not strong: the failure modes the query’s words point to.',
+      resolve: (p) => p.pointsTo,
+    }),
+    intent: t.field({ type: IntentEnum, nullable: true, resolve: (p) => p.intent ?? null }),
   }),
 });
-
-const FACET_DIMENSIONS: {
-  key: keyof Facets;
-  skip: string;
-  values: (d: DocumentRecord) => readonly string[];
-  dimension?: Dimension;
-}[] = [
-  { key: 'kind', skip: 'kind', values: (d) => [d.kind] },
-  { key: 'status', skip: 'status', values: (d) => [d.status] },
-  { key: 'businessUnit', skip: 'businessUnit', values: (d) => [d.businessUnit], dimension: 'businessUnit' },
-  { key: 'process', skip: 'process', values: (d) => d.direct.process, dimension: 'process' },
-  { key: 'failureMode', skip: 'failureMode', values: (d) => d.direct.failureMode, dimension: 'failureMode' },
-  { key: 'equipment', skip: 'equipment', values: (d) => d.direct.equipment, dimension: 'equipment' },
-];
-
-function facetCounts(ctx: Context, hits: readonly Hit[], filter: DocumentFilterInput | null | undefined): Facets {
-  const facets = {} as Facets;
-  for (const { key, skip, values, dimension } of FACET_DIMENSIONS) {
-    const counts = new Map<string, number>();
-    for (const hit of hits) {
-      if (filter && !matchesFilter(hit.document, filter, skip)) continue;
-      for (const value of values(hit.document)) counts.set(value, (counts.get(value) ?? 0) + 1);
-    }
-    facets[key] = [...counts]
-      .map(([value, count]) => ({
-        value,
-        count,
-        label: dimension ? (ctx.catalog.terms[dimension].get(value)?.label ?? value) : value,
-      }))
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-  }
-  return facets;
-}
 
 async function runSearch(
   ctx: Context,
   query: string,
-  filter: DocumentFilterInput | null | undefined,
+  filter: Filter | null | undefined,
   first: number,
   after: string | null | undefined,
 ): Promise<SearchPage> {
@@ -142,52 +146,19 @@ async function runSearch(
   const key = JSON.stringify([ctx.catalog.version, ctx.reuseVersion(), query, filter ?? null, first, offset]);
   const cached = ctx.searchCache.get(key);
   if (cached) return cached;
-  const page = await computeSearch(ctx, reuse, query, filter, first, offset);
+  const page = await searchPage(ctx.index, ctx.catalog, reuse, {
+    query,
+    filter,
+    first,
+    offset,
+    cursorOf: offsetToCursor,
+  });
   ctx.searchCache.set(key, page);
   return page;
 }
 
-async function computeSearch(
-  ctx: Context,
-  reuse: ReadonlyMap<string, number>,
-  query: string,
-  filter: DocumentFilterInput | null | undefined,
-  first: number,
-  offset: number,
-): Promise<SearchPage> {
-  const interpretation = interpret(ctx.catalog, query);
-  const hits = await searchDocuments(ctx.index, ctx.catalog, interpretation, reuse);
-  const filtered = hits.filter((hit) => matchesFilter(hit.document, filter));
-  const slice = filtered.slice(offset, offset + first);
-  const marks = await highlights(ctx.index, interpretation, slice);
-  const edges: SearchEdge[] = slice.map((hit, i) => ({
-    cursor: offsetToCursor(offset + i),
-    node: hit.document,
-    score: hit.score,
-    relevance: hit.relevance,
-    titleHighlight: marks.get(hit.document.id)?.title ?? escapeHtml(hit.document.title),
-    snippet: marks.get(hit.document.id)?.snippet || escapeHtml(hit.document.summary),
-  }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: offset + first < filtered.length,
-      hasPreviousPage: offset > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-    totalCount: filtered.length,
-    facets: facetCounts(ctx, hits, filter),
-    corrections: [...interpretation.corrections].map(([word, suggestions]) => ({ word, suggestions })),
-    matchedTerms: interpretation.terms.map((term) => ({
-      ...term,
-      label: ctx.catalog.terms[term.dimension as Dimension]?.get(term.id)?.label ?? term.id,
-    })),
-  };
-}
-
 const SimilarRef = builder
-  .objectRef<{ document: DocumentRecord; score: number; reasons: string[] }>('SimilarDocument')
+  .objectRef<{ document: SearchEdge['node']; score: number; reasons: string[] }>('SimilarDocument')
   .implement({
     fields: (t) => ({
       document: t.field({ type: DocumentRef, resolve: (s) => s.document }),
@@ -197,83 +168,6 @@ const SimilarRef = builder
       }),
     }),
   });
-
-/** Weights of what two documents share, for "has this happened before?". */
-export const SIMILARITY_WEIGHTS = {
-  failureMode: 4,
-  failureModeFamily: 1.5,
-  equipment: 3,
-  process: 1,
-  text: 2,
-} as const;
-
-interface Profile {
-  failureModes: string[];
-  equipment: string[];
-  processes: string[];
-  text: string;
-}
-
-async function similarTo(ctx: Context, profile: Profile, exclude: string | undefined, limit: number) {
-  const interpretation = interpret(ctx.catalog, profile.text);
-  const textHits = new Map<string, number>();
-  if (interpretation.match) {
-    // Similarity is about sharing some words, not all of them.
-    const hits = await searchDocuments(
-      ctx.index,
-      ctx.catalog,
-      {
-        ...interpretation,
-        match: interpretation.matchAny ?? interpretation.match,
-        matchAny: undefined,
-        matchAllButOne: [],
-      },
-      new Map(),
-    );
-    const best = Math.max(...hits.map((hit) => hit.relevance), 1e-9);
-    for (const hit of hits) textHits.set(hit.document.id, hit.relevance / best);
-  }
-  const reuse = await ctx.reuseScores();
-  const results: { document: DocumentRecord; score: number; reasons: string[] }[] = [];
-  for (const document of ctx.catalog.documents.values()) {
-    if (document.id === exclude) continue;
-    const reasons: string[] = [];
-    let score = 0;
-    for (const id of profile.failureModes) {
-      if (document.all.failureMode.includes(id)) {
-        score += SIMILARITY_WEIGHTS.failureMode;
-        reasons.push(`failure mode ${ctx.catalog.terms.failureMode.get(id)?.label ?? id}`);
-      } else if (document.direct.failureMode.some((other) => other.split('.')[0] === id.split('.')[0])) {
-        score += SIMILARITY_WEIGHTS.failureModeFamily;
-        reasons.push(`same failure family as ${ctx.catalog.terms.failureMode.get(id)?.label ?? id}`);
-      }
-    }
-    for (const id of profile.equipment) {
-      if (document.all.equipment.includes(id)) {
-        score += SIMILARITY_WEIGHTS.equipment;
-        reasons.push(`equipment ${id}`);
-      }
-    }
-    for (const id of profile.processes) {
-      if (document.all.process.includes(id)) {
-        score += SIMILARITY_WEIGHTS.process;
-        reasons.push(`process ${ctx.catalog.terms.process.get(id)?.label ?? id}`);
-      }
-    }
-    const text = textHits.get(document.id) ?? 0;
-    if (text > 0.2) {
-      score += SIMILARITY_WEIGHTS.text * text;
-      reasons.push('similar wording');
-    }
-    if (score === 0) continue;
-    results.push({
-      document,
-      score: rankScore(score, reuse.get(document.id) ?? 0, document.status, ctx.catalog.superseded.has(document.id)),
-      reasons,
-    });
-  }
-  return results.sort((a, b) => b.score - a.score || a.document.id.localeCompare(b.document.id)).slice(0, limit);
-}
 
 builder.queryFields((t) => ({
   search: t.field({
@@ -308,7 +202,7 @@ builder.queryFields((t) => ({
         processes: document.direct.process,
         text: `${document.title} ${document.summary}`,
       };
-      return similarTo(ctx, profile, document.id, limit);
+      return similarTo(ctx.index, ctx.catalog, await ctx.reuseScores(), profile, document.id, limit);
     },
   }),
   recommendations: t.field({
@@ -321,7 +215,7 @@ builder.queryFields((t) => ({
       text: t.arg.string({ required: false }),
       first: t.arg.int({ defaultValue: 10 }),
     },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const limit = listLimit(args.first);
       const text = args.text ?? '';
       if (text.length > MAX_QUERY_LENGTH)
@@ -331,7 +225,14 @@ builder.queryFields((t) => ({
         throw hanseiError('BAD_USER_INPUT', 'give at least one process, failure mode, equipment item or some text');
       }
       const [processes = [], failureModes = [], equipment = []] = lists;
-      return similarTo(ctx, { processes, failureModes, equipment, text }, undefined, limit);
+      return similarTo(
+        ctx.index,
+        ctx.catalog,
+        await ctx.reuseScores(),
+        { processes, failureModes, equipment, text },
+        undefined,
+        limit,
+      );
     },
   }),
 }));

@@ -2,7 +2,7 @@
  * The taxonomy: business units with their stewards and trust score, processes and failure
  * modes as trees, equipment and people — each term with its document count.
  */
-import type { Dimension } from '../../index/document-rows.ts';
+import type { Dimension } from '../../content/dimensions.ts';
 import { type TrustScore, trustScore } from '../../review/trust-score.ts';
 import type { Context } from '../context.ts';
 import { policyOf, type TermRecord } from '../data/catalog.ts';

@@ -1,0 +1,154 @@
+/**
+ * What search knows about a corpus before it looks anything up: every word the
+ * documents hold (with how common it is) and the taxonomy's names for things (labels,
+ * aliases, asset tags, codes). The API builds it from the index; the portal build writes
+ * it as a small JSON file next to Pagefind's index. Plain data in, lookups out.
+ */
+import { stemmer } from 'stemmer';
+import type { Dimension } from '../content/dimensions.ts';
+import { phraseKey, words } from './text.ts';
+import { editDistance, typoBudget } from './typo.ts';
+
+/** A taxonomy term as search sees it. */
+export interface LexiconTerm {
+  dimension: Dimension;
+  id: string;
+  label: string;
+  /** Names people use for it, as phrase keys: label, aliases, the asset tag, the id's last part. */
+  names: string[];
+  /** Words of its label, aliases and description, for "your words point to …". */
+  about: string[];
+}
+
+/**
+ * The serialised lexicon. Words are grouped by how many documents hold them — tiers of
+ * 1, 2–3, 4–9 and 10 or more — each tier one sorted, space-separated string, which
+ * compresses well and tells typo correction which of two close words is the likelier.
+ */
+export interface LexiconData {
+  version: 1;
+  words: [string, string, string, string];
+  terms: LexiconTerm[];
+}
+
+/** Lower bounds of the document-frequency tiers. */
+const TIERS = [1, 2, 4, 10] as const;
+
+export interface Lexicon {
+  /** Whether some document holds this word. */
+  has(word: string): boolean;
+  /** 0 (in one document) to 3 (in ten or more); -1 when absent. */
+  tier(word: string): number;
+  /** Corpus words with the same Porter stem ("dropping" → "drop", "dropped"), commonest first. */
+  sameStem(word: string, limit?: number): string[];
+  /** Whether some corpus word starts with `prefix`. */
+  hasPrefix(prefix: string): boolean;
+  /** Corpus words within the word's typo budget, closest and commonest first (at most `limit`). */
+  corrections(word: string, limit?: number): string[];
+  /** Terms named by a phrase key. */
+  termsNamed(key: string): readonly LexiconTerm[];
+  /** Longest name of any term, in words. */
+  readonly longestName: number;
+  readonly terms: readonly LexiconTerm[];
+}
+
+/** Serialises corpus words (word → number of documents holding it) and terms. */
+export function lexiconData(documentFrequency: ReadonlyMap<string, number>, terms: LexiconTerm[]): LexiconData {
+  const tiers: string[][] = [[], [], [], []];
+  for (const [word, count] of documentFrequency) {
+    if (count < 1) continue;
+    const tier = TIERS.findLastIndex((bound) => count >= bound);
+    tiers[tier]?.push(word);
+  }
+  const join = (list: string[] | undefined) => (list ?? []).sort().join(' ');
+  return { version: 1, words: [join(tiers[0]), join(tiers[1]), join(tiers[2]), join(tiers[3])], terms };
+}
+
+/** A term's names and about-words from its taxonomy entry. */
+export function lexiconTerm(
+  dimension: Dimension,
+  entry: { id: string; label: string; aliases: readonly string[]; description?: string | undefined },
+): LexiconTerm {
+  const tail = entry.id.split('.').at(-1) ?? entry.id;
+  const names = new Set([entry.label, ...entry.aliases, tail].map(phraseKey).filter((key) => key.length > 0));
+  const about = new Set(words([entry.label, ...entry.aliases, entry.description ?? ''].join(' ')));
+  return { dimension, id: entry.id, label: entry.label, names: [...names], about: [...about] };
+}
+
+/** Builds the lookups over serialised data. */
+export function createLexicon(data: LexiconData): Lexicon {
+  const tierOf = new Map<string, number>();
+  data.words.forEach((list, tier) => {
+    if (list) for (const word of list.split(' ')) tierOf.set(word, tier);
+  });
+  const sorted = [...tierOf.keys()].sort();
+  const byLength: string[][] = [];
+  for (const word of sorted) {
+    const list = byLength[word.length];
+    if (list) list.push(word);
+    else byLength[word.length] = [word];
+  }
+  const byStem = new Map<string, string[]>();
+  for (const word of sorted) {
+    if (/\p{N}/u.test(word)) continue;
+    const stem = stemmer(word);
+    const list = byStem.get(stem);
+    if (list) list.push(word);
+    else byStem.set(stem, [word]);
+  }
+  const named = new Map<string, LexiconTerm[]>();
+  let longestName = 1;
+  for (const term of data.terms) {
+    for (const name of term.names) {
+      const list = named.get(name);
+      if (list) list.push(term);
+      else named.set(name, [term]);
+      longestName = Math.max(longestName, name.split(' ').length);
+    }
+  }
+  return {
+    has: (word) => tierOf.has(word),
+    sameStem(word, limit = 3) {
+      return (byStem.get(stemmer(word)) ?? [])
+        .filter((other) => other !== word)
+        .sort((a, b) => (tierOf.get(b) ?? 0) - (tierOf.get(a) ?? 0) || a.length - b.length)
+        .slice(0, limit);
+    },
+    tier: (word) => tierOf.get(word) ?? -1,
+    hasPrefix(prefix) {
+      let low = 0;
+      let high = sorted.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if ((sorted[middle] as string) < prefix) low = middle + 1;
+        else high = middle;
+      }
+      return sorted[low]?.startsWith(prefix) ?? false;
+    },
+    corrections(word, limit = 3) {
+      const budget = typoBudget(word);
+      if (budget === 0) return [];
+      const found: { word: string; distance: number; score: number }[] = [];
+      for (let length = word.length - budget; length <= word.length + budget; length++) {
+        for (const candidate of byLength[length] ?? []) {
+          const distance = editDistance(word, candidate, budget);
+          // Two edits only where the first letter is right: "tourqe" is torque, "dropping" is not stopping.
+          if (distance > budget || (distance > 1 && candidate[0] !== word[0])) continue;
+          // Closest first; then words sharing the first letter (typos rarely hit it), then common words.
+          const score = distance * 10 - (candidate[0] === word[0] ? 5 : 0) - (tierOf.get(candidate) ?? 0);
+          found.push({ word: candidate, distance, score });
+        }
+      }
+      if (found.length === 0) return [];
+      const best = Math.min(...found.map((f) => f.distance));
+      return found
+        .filter((f) => f.distance === best)
+        .sort((a, b) => a.score - b.score || a.word.localeCompare(b.word))
+        .slice(0, limit)
+        .map((f) => f.word);
+    },
+    termsNamed: (key) => named.get(key) ?? [],
+    longestName,
+    terms: data.terms,
+  };
+}

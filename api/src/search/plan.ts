@@ -1,0 +1,279 @@
+/**
+ * The query brain: turns what a person typed into a search plan that the API (over
+ * FTS5) and the portal (over Pagefind) both carry out. One reading of a query, two
+ * engines. The plan says, for each meaningful part of the query, which corpus words
+ * can match it:
+ *
+ * - filler is dropped: stop words, "how do I", "last time", units after a number;
+ * - names from the taxonomy are read as one part: labels, aliases, asset tags and fault
+ *   codes, with or without the hyphen ("E104", "e 104", "E-104");
+ * - each other word matches itself and its other spellings the corpus uses (UK/US,
+ *   singular/plural); a word that no document holds is corrected to the closest corpus
+ *   words — never a real word that is merely rare — or, while typing, completed;
+ * - what nothing can match is kept as unknown: it counts against the match (see rank.ts);
+ * - "how do I …" favours SOPs, "happened before" favours RCAs and lessons.
+ */
+import type { Dimension } from '../content/dimensions.ts';
+import type { Lexicon, LexiconTerm } from './lexicon.ts';
+import { spellingVariants } from './spelling.ts';
+import { isIdentifier, words } from './text.ts';
+
+/** Longest query accepted, in characters (callers refuse longer ones). */
+export const MAX_QUERY_LENGTH = 200;
+/** Parts of a query searched; the rest is ignored. */
+export const MAX_GROUPS = 10;
+
+/** Words that carry no meaning in a troubleshooting search. */
+const STOP_WORDS = new Set(
+  [
+    'a an and are as at be been but by can could did do does doing for from had has have how i if in into is it its',
+    'of on or our the their then there this that these those to was we were what when where which while who why with',
+    'will would should shall may might must me my mine you your us them they he she him her so too very just also',
+    'any some all more most much many other such only own same than again still even ever keeps keep kept',
+    'during after before after about above below up down out off over under between through',
+    'dont doesnt didnt isnt wasnt wont cant cannot couldnt shouldnt wouldnt aint im ive id youre were theyre',
+    'please pls plz help urgent asap quick quickly today yesterday tonight tomorrow now right away',
+    'problem problems issue issues trouble thing things stuff something anything someone anyone get gets got getting',
+    'really seems seem like look looks looking need needs want wants know tell show find',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+/** Units people type after a number ("46 min", "5 bar"): filler when the corpus lacks them. */
+const UNITS = new Set(
+  'min mins minute minutes sec secs second seconds s h hr hrs hour hours ms mm cm m km nm bar psi kpa mpa kg g t ton tons v kv a ma w kw c f degc degf deg degree degrees pct percent ppm rpm hz'.split(
+    ' ',
+  ),
+);
+
+/** Phrases that say what kind of answer is wanted; they are not searched for. */
+const INTENTS: readonly { intent: Intent; phrase: string[] }[] = [
+  ...['how do i', 'how do we', 'how do you', 'how to', 'how can i', 'how should i', 'what do i do', 'what to do']
+    .concat(['what should i do', 'what do we do', 'steps to', 'step by step', 'procedure', 'procedures'])
+    .concat(['instructions', 'instruction', 'work instruction', 'sop'])
+    .map((phrase) => ({ intent: 'how-to' as const, phrase: phrase.split(' ') })),
+  ...['happened before', 'has this happened', 'seen this before', 'seen before', 'last time', 'previous']
+    .concat(['previously', 'in the past', 'history', 'again', 'recurring', 'repeat', 'same as before'])
+    .map((phrase) => ({ intent: 'history' as const, phrase: phrase.split(' ') })),
+];
+
+/** What kind of document the query asks for. */
+export type Intent = 'how-to' | 'history';
+
+/** A way to match a part of the query: all of these words (the last one as a prefix when `prefix`). */
+export interface Alternative {
+  words: string[];
+  prefix: boolean;
+}
+
+/** How a part of the query was read. */
+export type Reading = 'word' | 'spelling' | 'corrected' | 'prefix' | 'code' | 'name';
+
+/** One meaningful part of a query: a word, a code, or a taxonomy name of several words. */
+export interface Group {
+  /** The words as typed (normalised). */
+  text: string;
+  reading: Reading;
+  /** Documents matching any alternative match this part. Never empty. */
+  alternatives: Alternative[];
+  /** Taxonomy terms this part names: documents tagged with them match it too, and rank higher. */
+  terms: TermRef[];
+}
+
+export interface TermRef {
+  dimension: Dimension;
+  id: string;
+  label: string;
+}
+
+export interface QueryPlan {
+  /** The query as given. */
+  query: string;
+  groups: Group[];
+  /** Meaningful words no document holds, and that could not be corrected. */
+  unknown: string[];
+  /** Words left out: stop words, intent phrases, stray letters, units. */
+  dropped: string[];
+  intent: Intent | undefined;
+  /** Words corrected to corpus words ("did you mean"). */
+  corrections: { word: string; suggestions: string[] }[];
+  /** Every taxonomy term the query names. */
+  terms: TermRef[];
+}
+
+export interface PlanOptions {
+  /**
+   * The person is still typing: the last word may be the start of a longer one, and is
+   * completed from the corpus when it is not a word on its own.
+   */
+  typing?: boolean;
+}
+
+const refOf = (term: LexiconTerm): TermRef => ({ dimension: term.dimension, id: term.id, label: term.label });
+
+/** Reads a query into a search plan over a corpus's lexicon. */
+export function planQuery(lexicon: Lexicon, query: string, options: PlanOptions = {}): QueryPlan {
+  const tokens = words(query.slice(0, MAX_QUERY_LENGTH));
+  const typingLast = options.typing === true && /[\p{L}\p{N}]$/u.test(query) ? tokens.length - 1 : -1;
+  const used = new Array<boolean>(tokens.length).fill(false);
+  const dropped: string[] = [];
+
+  // Intent phrases first: they are not content ("how do I" must not match "how").
+  let intent: Intent | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    for (const { intent: kind, phrase } of INTENTS) {
+      if (phrase.every((word, n) => tokens[i + n] === word && !used[i + n])) {
+        intent ??= kind;
+        for (let n = 0; n < phrase.length; n++) used[i + n] = true;
+        dropped.push(phrase.join(' '));
+      }
+    }
+  }
+
+  // Taxonomy names, longest first, read on the words as typed (aliases may hold stop words).
+  const slots: { at: number; group: Group }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (used[i]) continue;
+    for (let size = Math.min(lexicon.longestName, tokens.length - i); size >= 1; size--) {
+      const span = tokens.slice(i, i + size);
+      if (span.some((_, n) => used[i + n]) || span.every((word) => STOP_WORDS.has(word))) continue;
+      if (size === 1 && i === typingLast && !lexicon.has(span[0] as string)) continue; // still being typed
+      const keys = [span.join(' ')];
+      // "e 104" and "tg 301" are codes typed with a space.
+      if (size === 2 && /^\p{L}+$/u.test(span[0] as string) && /^\p{N}+\p{L}?$/u.test(span[1] as string))
+        keys.push(span.join(''));
+      const key = keys.find((candidate) => lexicon.termsNamed(candidate).length > 0);
+      if (!key) continue;
+      const terms = lexicon.termsNamed(key).map(refOf);
+      const phraseWords = key.includes(' ') ? span.filter((word) => !STOP_WORDS.has(word)) : [key];
+      const searchable = phraseWords.every((word) => lexicon.has(word));
+      slots.push({
+        at: i,
+        group: {
+          text: span.join(' '),
+          reading: 'name',
+          alternatives: searchable ? [{ words: phraseWords, prefix: false }] : [],
+          terms,
+        },
+      });
+      for (let n = 0; n < size; n++) used[i + n] = true;
+      break;
+    }
+  }
+
+  // Everything else, word by word.
+  const unknown: string[] = [];
+  const corrections: QueryPlan['corrections'] = [];
+  const meaningful = tokens.some((word, i) => !used[i] && !STOP_WORDS.has(word) && word.length > 1);
+  for (let i = 0; i < tokens.length; i++) {
+    if (used[i]) continue;
+    const word = tokens[i] as string;
+    const next = tokens[i + 1];
+    // A code typed with a space that the corpus knows joined ("op 40" → "op40").
+    if (next !== undefined && !used[i + 1] && /^\p{L}+$/u.test(word) && /^\p{N}+\p{L}?$/u.test(next)) {
+      const joined = `${word}${next}`;
+      if (lexicon.has(joined)) {
+        used[i] = used[i + 1] = true;
+        slots.push({ at: i, group: group(`${word} ${next}`, 'code', [joined]) });
+        continue;
+      }
+    }
+    used[i] = true;
+    const afterNumber = i > 0 && /^\p{N}+$/u.test(tokens[i - 1] as string);
+    if ((meaningful && STOP_WORDS.has(word)) || word.length === 1) {
+      dropped.push(word);
+      continue;
+    }
+    if (lexicon.has(word)) {
+      const variants = spellingVariants(word).filter((variant) => lexicon.has(variant));
+      slots.push({ at: i, group: group(word, 'word', [word, ...variants]) });
+      continue;
+    }
+    if (UNITS.has(word) && (afterNumber || !meaningful)) {
+      dropped.push(word);
+      continue;
+    }
+    const variants = [...spellingVariants(word).filter((variant) => lexicon.has(variant)), ...lexicon.sameStem(word)];
+    if (variants.length > 0) {
+      slots.push({ at: i, group: group(word, 'spelling', variants) });
+      continue;
+    }
+    if (i === typingLast && word.length >= 3 && lexicon.hasPrefix(word)) {
+      slots.push({
+        at: i,
+        group: { text: word, reading: 'prefix', alternatives: [{ words: [word], prefix: true }], terms: [] },
+      });
+      continue;
+    }
+    const suggestions = isIdentifier(word) ? [] : lexicon.corrections(word);
+    if (suggestions.length > 0) {
+      corrections.push({ word, suggestions });
+      slots.push({ at: i, group: group(word, 'corrected', suggestions) });
+      continue;
+    }
+    unknown.push(word);
+  }
+
+  const groups = slots
+    .sort((a, b) => a.at - b.at)
+    .map((slot) => slot.group)
+    .filter((g) => g.alternatives.length > 0 || g.terms.length > 0)
+    .slice(0, MAX_GROUPS);
+  const terms: TermRef[] = [];
+  for (const g of groups)
+    for (const term of g.terms)
+      if (!terms.some((t) => t.dimension === term.dimension && t.id === term.id)) terms.push(term);
+  return { query, groups, unknown, dropped, intent, corrections, terms };
+}
+
+function group(text: string, reading: Reading, alternatives: string[]): Group {
+  return {
+    text,
+    reading,
+    alternatives: [...new Set(alternatives)].map((word) => ({ words: [word], prefix: false })),
+    terms: [],
+  };
+}
+
+/**
+ * Taxonomy terms the query's words point to, best first: for a page that found little,
+ * "your words point to these failure modes". Scored by the share of the query's
+ * meaningful words found in a term's label, aliases and description.
+ */
+export function termsPointedTo(
+  lexicon: Lexicon,
+  plan: QueryPlan,
+  dimensions: readonly Dimension[],
+  limit = 3,
+): TermRef[] {
+  const wanted = new Set([
+    ...plan.groups.flatMap((g) => [...g.text.split(' '), ...g.alternatives.flatMap((a) => a.words)]),
+    ...plan.unknown,
+  ]);
+  for (const word of [...wanted]) if (STOP_WORDS.has(word)) wanted.delete(word);
+  if (wanted.size === 0) return [];
+  const named = new Set(plan.terms.map((term) => `${term.dimension}:${term.id}`));
+  return lexicon.terms
+    .filter((term) => dimensions.includes(term.dimension))
+    .map((term) => {
+      const hits = term.about.filter((word) => wanted.has(word)).length;
+      return { term, score: hits / wanted.size + (named.has(`${term.dimension}:${term.id}`) ? 1 : 0) };
+    })
+    .filter((scored) => scored.score > 0)
+    .sort((a, b) => b.score - a.score || a.term.id.length - b.term.id.length || a.term.id.localeCompare(b.term.id))
+    .slice(0, limit)
+    .map((scored) => refOf(scored.term));
+}
+
+/**
+ * The taxonomy term a query is most about — one it names (not a business unit), else the
+ * equipment, failure mode or process its words point to: whose steward a search gap goes to.
+ */
+export function closestTerm(lexicon: Lexicon, query: string): TermRef | undefined {
+  const plan = planQuery(lexicon, query);
+  return (
+    plan.terms.find((term) => term.dimension !== 'businessUnit') ??
+    termsPointedTo(lexicon, plan, ['equipment', 'failureMode', 'process'], 1)[0]
+  );
+}

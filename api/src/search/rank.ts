@@ -1,0 +1,159 @@
+/**
+ * How results are ranked and how well a query was answered — the one definition both
+ * front doors use (the API over FTS5, the portal over Pagefind).
+ *
+ * The relaxation ladder: a document is in tier 0 when it matches every meaningful part
+ * of the query, tier 1 when it misses one, tier 2 when it matches only some. Tier 0 is
+ * searched first; when it yields fewer than a handful of results the next tier is
+ * searched too, and its results rank below. Within a tier:
+ *
+ *   score = relevance × reuse × status × (0.25 if replaced) × (1.5 if the kind asked for)
+ *           × 1.25 per named taxonomy term the document is tagged with (at most two)
+ *
+ * where relevance is the engine's text score (bm25 in the API, Pagefind's in the portal).
+ */
+import type { FrontMatter, Kind } from '../content/schema.ts';
+import type { Intent, QueryPlan } from './plan.ts';
+
+/** 0: every meaningful part matched; 1: all but one; 2: some. */
+export type Tier = 0 | 1 | 2;
+
+/** Fewer results than this in a tier and the next tier is searched too. */
+export const HANDFUL = 5;
+
+/** Approved knowledge first, replaced knowledge last. */
+export const STATUS_FACTOR: Record<FrontMatter['status'], number> = {
+  approved: 1,
+  'in-review': 0.8,
+  draft: 0.6,
+  deprecated: 0.25,
+};
+/** A document an approved document supersedes. */
+export const SUPERSEDED_FACTOR = 0.25;
+/** Documents of the kind the query asks for ("how do I" → SOPs). */
+export const INTENT_FACTOR = 1.5;
+export const INTENT_KINDS: Record<Intent, readonly Kind[]> = { 'how-to': ['sop'], history: ['rca', 'lesson'] };
+/** Per taxonomy term the query names and the document is tagged with. */
+export const TERM_FACTOR = 1.25;
+const MAX_TERM_BOOSTS = 2;
+
+/**
+ * Reuse as a factor in [0.5, 2]: 1 + 0.2 × ln(1 + reuse), where reuse is the decayed,
+ * weighted event count (negative when "didn't help" dominates).
+ */
+export function reuseFactor(reuse: number): number {
+  return Math.min(2, Math.max(0.5, 1 + 0.2 * Math.sign(reuse) * Math.log1p(Math.abs(reuse))));
+}
+
+/** What ranking needs to know about a document. */
+export interface RankFacts {
+  kind: Kind;
+  status: FrontMatter['status'];
+  superseded: boolean;
+  /** Decayed reuse; undefined where the engine already weighs it in (the portal's index). */
+  reuse: number | undefined;
+  /** How many of the taxonomy terms the query names the document is tagged with. */
+  taggedTerms: number;
+}
+
+/** The score of a document within its tier (see the module comment). */
+export function rankScore(relevance: number, facts: RankFacts, intent: Intent | undefined): number {
+  return (
+    relevance *
+    (facts.reuse === undefined ? 1 : reuseFactor(facts.reuse)) *
+    STATUS_FACTOR[facts.status] *
+    (facts.superseded ? SUPERSEDED_FACTOR : 1) *
+    (intent && INTENT_KINDS[intent].includes(facts.kind) ? INTENT_FACTOR : 1) *
+    TERM_FACTOR ** Math.min(facts.taggedTerms, MAX_TERM_BOOSTS)
+  );
+}
+
+/** Meaningful parts of a plan: its groups and its unknown words. */
+export function partCount(plan: QueryPlan): number {
+  return plan.groups.length + plan.unknown.length;
+}
+
+/** The tier of a document matching `matched` of the plan's groups; undefined for none. */
+export function tierOf(plan: QueryPlan, matched: number): Tier | undefined {
+  if (matched <= 0) return undefined;
+  const missed = partCount(plan) - matched;
+  return missed <= 0 ? 0 : missed === 1 ? 1 : 2;
+}
+
+/**
+ * The tiers a search takes, in order: those some document can reach. Unknown words can
+ * match nothing, so with one unknown word tier 0 is out of reach, with two, tier 1 too.
+ */
+export function ladder(plan: QueryPlan): Tier[] {
+  const parts = partCount(plan);
+  if (plan.groups.length === 0) return [];
+  const tiers: Tier[] = [];
+  for (const tier of [0, 1, 2] as const) {
+    const reachable = tier === 2 ? parts >= 3 : plan.unknown.length <= tier && (tier === 0 || parts >= 2);
+    if (reachable) tiers.push(tier);
+  }
+  return tiers;
+}
+
+/** A ranked result: its tier and score. */
+export interface Ranked {
+  id: string;
+  tier: Tier;
+  score: number;
+}
+
+/** Tier first, then score, then id (stable across runs and engines). */
+export function compareRanked(a: Ranked, b: Ranked): number {
+  return a.tier - b.tier || b.score - a.score || a.id.localeCompare(b.id);
+}
+
+/** How well a results page answers its query. */
+export type MatchLevel = 'strong' | 'weak' | 'none';
+
+/**
+ * Strong when the best result matches every meaningful part of the query; weak when
+ * results match only some of it (or the query holds words no document has); none
+ * when nothing matched. A listing without a query is strong: it answers nothing wrongly.
+ */
+export function matchLevel(plan: QueryPlan, ranked: readonly { tier: Tier }[]): MatchLevel {
+  if (partCount(plan) === 0) return 'strong';
+  const best = ranked[0];
+  if (!best) return 'none';
+  return best.tier === 0 && plan.unknown.length === 0 ? 'strong' : 'weak';
+}
+
+/** A result, or a document shown because a result it replaces was found. */
+export interface Placed<T> {
+  item: T;
+  /** Set when this document is shown for a replaced result that matched: that result's id. */
+  replacementFor: string | undefined;
+}
+
+/**
+ * Never shows replaced knowledge alone: each result that has replacements gets them
+ * right before it (moved up if they were ranked lower, added if they did not match).
+ */
+export function withReplacements<T>(
+  results: readonly T[],
+  idOf: (item: T) => string,
+  replacementsOf: (id: string) => readonly string[],
+  lookup: (id: string) => T | undefined,
+): Placed<T>[] {
+  const placed: Placed<T>[] = [];
+  const shown = new Set<string>();
+  const byId = new Map(results.map((item) => [idOf(item), item]));
+  for (const item of results) {
+    const id = idOf(item);
+    if (shown.has(id)) continue;
+    for (const replacement of replacementsOf(id)) {
+      if (shown.has(replacement)) continue;
+      const found = byId.get(replacement) ?? lookup(replacement);
+      if (!found) continue;
+      placed.push({ item: found, replacementFor: id });
+      shown.add(replacement);
+    }
+    placed.push({ item, replacementFor: undefined });
+    shown.add(id);
+  }
+  return placed;
+}

@@ -1,0 +1,52 @@
+/**
+ * How Hansei reads text for search — the same on the server (the index, the API) and in
+ * the browser (the portal over Pagefind), so both front doors see the same words:
+ *
+ * - lower case, diacritics removed ("Défaut" → "defaut");
+ * - words are runs of letters and digits; an apostrophe inside a word is dropped, the
+ *   way people type contractions on a tablet ("don't" → "dont");
+ * - asset tags and fault codes are also read joined: "E-104", "TG-301" and "LT-07" add
+ *   "e104", "tg301" and "lt07", so a code matches with or without its hyphen.
+ *
+ * No Node-only imports: this runs in the portal's search script too.
+ */
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const APOSTROPHE_IN_WORD = /(\p{L})['’`](?=\p{L})/gu;
+/** Letters then digits with a hyphen or dash between: "E-104", "TG-301", "LT-07", "OP-40". */
+const HYPHENATED_CODE = /(?<![\p{L}\p{N}])(\p{L}{1,5})[-‐‑–](\p{N}{1,6}\p{L}?)(?![\p{L}\p{N}])/gu;
+
+/** Lower case without diacritics, apostrophes inside words dropped. */
+export function normalize(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(APOSTROPHE_IN_WORD, '$1');
+}
+
+/** The words of a text, in order (letters and digits, any script). */
+export function words(text: string): string[] {
+  return normalize(text).match(WORD) ?? [];
+}
+
+/** Codes written with a hyphen in the text, joined ("TG-301 shows E-104" → ["tg301", "e104"]). */
+export function joinedCodes(text: string): string[] {
+  const codes: string[] = [];
+  for (const match of normalize(text).matchAll(HYPHENATED_CODE)) codes.push(`${match[1]}${match[2]}`);
+  return codes;
+}
+
+/** Every word a search can match in this text: its words and its codes joined. */
+export function searchableWords(text: string): string[] {
+  return [...words(text), ...joinedCodes(text)];
+}
+
+/** A word that identifies something (a code, a tag, a number): never spell-corrected. */
+export function isIdentifier(word: string): boolean {
+  return /\p{N}/u.test(word);
+}
+
+/**
+ * A phrase as a lookup key: its words with codes joined, separated by single spaces
+ * ("Cordless nutrunner 301" → "cordless nutrunner 301", "E-104" → "e104").
+ */
+export function phraseKey(text: string): string {
+  return normalize(text).replace(HYPHENATED_CODE, '$1$2').match(WORD)?.join(' ') ?? '';
+}

@@ -1,0 +1,97 @@
+/**
+ * "Has this happened before?" and "which lessons apply?": documents sharing failure
+ * modes, equipment, processes and wording with a document or a KPI deviation, ranked by
+ * what they share and then by the same factors as search (reuse, status, replaced).
+ */
+import type { Client } from '@libsql/client';
+import { planQuery } from '../../search/plan.ts';
+import { rankScore } from '../../search/rank.ts';
+import type { Catalog, DocumentRecord } from './catalog.ts';
+import { rankFacts } from './search.ts';
+import { matchFts, tierExpression } from './search-fts.ts';
+
+/** Weights of what two documents share. */
+export const SIMILARITY_WEIGHTS = {
+  failureMode: 4,
+  failureModeFamily: 1.5,
+  equipment: 3,
+  process: 1,
+  text: 2,
+} as const;
+
+/** What to compare against: terms and some text. */
+export interface Profile {
+  failureModes: readonly string[];
+  equipment: readonly string[];
+  processes: readonly string[];
+  text: string;
+}
+
+export interface Similar {
+  document: DocumentRecord;
+  score: number;
+  reasons: string[];
+}
+
+/** Text similarity per document in [0, 1]: sharing some of the profile's words, not all. */
+async function wordingScores(index: Client, catalog: Catalog, text: string): Promise<Map<string, number>> {
+  const expression = tierExpression(planQuery(catalog.lexicon, text), 2);
+  const scores = new Map<string, number>();
+  if (!expression) return scores;
+  const matches = await matchFts(index, expression, 200);
+  const best = Math.max(...matches.map((match) => match.relevance), 1e-9);
+  for (const match of matches) scores.set(match.id, match.relevance / best);
+  return scores;
+}
+
+/** The documents most like a profile, best first (`exclude`: the document itself). */
+export async function similarTo(
+  index: Client,
+  catalog: Catalog,
+  reuse: ReadonlyMap<string, number>,
+  profile: Profile,
+  exclude: string | undefined,
+  limit: number,
+): Promise<Similar[]> {
+  const wording = await wordingScores(index, catalog, profile.text);
+  const label = (dimension: 'failureMode' | 'process', id: string) => catalog.terms[dimension].get(id)?.label ?? id;
+  const results: Similar[] = [];
+  for (const document of catalog.documents.values()) {
+    if (document.id === exclude) continue;
+    const reasons: string[] = [];
+    let score = 0;
+    for (const id of profile.failureModes) {
+      if (document.all.failureMode.includes(id)) {
+        score += SIMILARITY_WEIGHTS.failureMode;
+        reasons.push(`failure mode ${label('failureMode', id)}`);
+      } else if (document.direct.failureMode.some((other) => other.split('.')[0] === id.split('.')[0])) {
+        score += SIMILARITY_WEIGHTS.failureModeFamily;
+        reasons.push(`same failure family as ${label('failureMode', id)}`);
+      }
+    }
+    for (const id of profile.equipment) {
+      if (document.all.equipment.includes(id)) {
+        score += SIMILARITY_WEIGHTS.equipment;
+        reasons.push(`equipment ${id}`);
+      }
+    }
+    for (const id of profile.processes) {
+      if (document.all.process.includes(id)) {
+        score += SIMILARITY_WEIGHTS.process;
+        reasons.push(`process ${label('process', id)}`);
+      }
+    }
+    const text = wording.get(document.id) ?? 0;
+    if (text > 0.2) {
+      score += SIMILARITY_WEIGHTS.text * text;
+      reasons.push('similar wording');
+    }
+    if (score === 0) continue;
+    results.push({
+      document,
+      score: rankScore(score, rankFacts(catalog, document, [], reuse), undefined),
+      reasons,
+    });
+  }
+  return results.sort((a, b) => b.score - a.score || a.document.id.localeCompare(b.document.id)).slice(0, limit);
+}
