@@ -32,6 +32,8 @@ const fragments = sized.filter((file) => file.url.includes('/fragment/'));
 const total = [...core, ...fragments].reduce((sum, file) => sum + file.size, 0);
 const urls = [
   '/',
+  // The query brain's vocabulary and names (scripts/search-lexicon.ts).
+  '/search/lexicon.json',
   ...core.map((file) => file.url),
   ...(total <= FRAGMENT_BUDGET ? fragments.map((file) => file.url) : []),
 ];

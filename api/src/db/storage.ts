@@ -4,11 +4,12 @@
  * (`HANSEI_DB_AUTH_TOKEN` for Turso/sqld). The index is rebuildable; the events are not,
  * so they never share a database.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Client } from '@libsql/client';
 import { EVENTS_MIGRATIONS } from '../events/migrations.ts';
 import { INDEX_MIGRATIONS } from '../index/migrations.ts';
-import { migrate, openDatabase } from './database.ts';
+import { isRemote, migrate, openDatabase } from './database.ts';
 
 /** The default data folder, relative to the working directory. */
 export const DEFAULT_DATA_DIR = '.hansei';
@@ -42,4 +43,15 @@ export async function openEvents(config: StorageConfig): Promise<Client> {
   const client = await openDatabase({ location: config.events, authToken: config.authToken, durability: 'durable' });
   await migrate(client, EVENTS_MIGRATIONS);
   return client;
+}
+
+/**
+ * Opens the events store to read it, without creating or migrating it: undefined when a
+ * local store does not exist (a build on a machine that never served the API).
+ */
+export async function openEventsIfPresent(config: StorageConfig): Promise<Client | undefined> {
+  const local = !isRemote(config.events);
+  const path = config.events.startsWith('file:') ? new URL(config.events).pathname : resolve(config.events);
+  if (local && !existsSync(path)) return undefined;
+  return openDatabase({ location: config.events, authToken: config.authToken, durability: 'durable' });
 }

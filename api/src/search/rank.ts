@@ -47,7 +47,8 @@ export function reuseFactor(reuse: number): number {
 
 /** What ranking needs to know about a document. */
 export interface RankFacts {
-  kind: Kind;
+  /** Undefined where the engine does not know it: the intent factor does not apply. */
+  kind: Kind | undefined;
   status: FrontMatter['status'];
   superseded: boolean;
   /** Decayed reuse; undefined where the engine already weighs it in (the portal's index). */
@@ -63,7 +64,7 @@ export function rankScore(relevance: number, facts: RankFacts, intent: Intent | 
     (facts.reuse === undefined ? 1 : reuseFactor(facts.reuse)) *
     STATUS_FACTOR[facts.status] *
     (facts.superseded ? SUPERSEDED_FACTOR : 1) *
-    (intent && INTENT_KINDS[intent].includes(facts.kind) ? INTENT_FACTOR : 1) *
+    (intent && facts.kind && INTENT_KINDS[intent].includes(facts.kind) ? INTENT_FACTOR : 1) *
     TERM_FACTOR ** Math.min(facts.taggedTerms, MAX_TERM_BOOSTS)
   );
 }

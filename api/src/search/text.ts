@@ -50,3 +50,8 @@ export function isIdentifier(word: string): boolean {
 export function phraseKey(text: string): string {
   return normalize(text).replace(HYPHENATED_CODE, '$1$2').match(WORD)?.join(' ') ?? '';
 }
+
+/** Text escaped for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+}

@@ -92,7 +92,9 @@ async function buildCorpus(): Promise<Corpus> {
   }
   for (const doc of docs.values()) {
     for (const id of doc.links) docs.get(id)?.citedBy.push(doc.id);
-    for (const id of doc.entry.data.supersedes) docs.get(id)?.supersededBy.push(doc.id);
+    // Only approved knowledge replaces anything (a draft that supersedes replaces nothing yet).
+    if (doc.entry.data.status === 'approved')
+      for (const id of doc.entry.data.supersedes) docs.get(id)?.supersededBy.push(doc.id);
   }
   for (const doc of docs.values()) {
     const data = doc.entry.data;

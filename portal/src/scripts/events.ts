@@ -1,10 +1,10 @@
 /**
- * Usage events (view, helpful, not helpful, download, search), queued in localStorage and
+ * Usage events (view, helpful, not helpful, download, search, search gap), queued in localStorage and
  * sent to the API's `recordReuseEvents` when online. Each event has its own client id,
  * so a batch sent twice (a lost response, a retry) is recorded once. With no API
  * configured (`<meta name="hansei-api" content="">`) nothing is queued or sent.
  */
-export type EventKind = 'VIEW' | 'HELPFUL' | 'NOT_HELPFUL' | 'DOWNLOAD' | 'SEARCH';
+export type EventKind = 'VIEW' | 'HELPFUL' | 'NOT_HELPFUL' | 'DOWNLOAD' | 'SEARCH' | 'SEARCH_GAP';
 
 export interface QueuedEvent {
   clientId: string;
@@ -12,6 +12,8 @@ export interface QueuedEvent {
   documentId?: string;
   query?: string;
   resultCount?: number;
+  /** SEARCH and SEARCH_GAP: how well the results matched. */
+  match?: 'STRONG' | 'WEAK' | 'NONE';
   occurredAt: string;
 }
 

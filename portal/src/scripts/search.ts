@@ -1,75 +1,72 @@
 /**
- * The home page search: Pagefind's JS API with filters and counts (kind, status, unit,
- * process, failure mode, equipment) and highlighted excerpts. The query and filters live
- * in the URL (`/?q=…&failure+mode=…`), so a search can be shared, reloaded and cached.
+ * The home page search. The query brain (`@hansei/api/search/plan`) reads what is typed
+ * the way the API does; `lib/pagefind-search.ts` carries the plan out over Pagefind;
+ * this script draws the page: results with their match, filters with counts, and —
+ * when nothing answers all of the query — what matched partly, "did you mean", the
+ * failure modes the words point to and a one-tap report to the steward. Never a blank
+ * page. Query and filters live in the URL (`/?q=…&failure+mode=…`).
  */
+import { planQuery, type QueryPlan, termsPointedTo } from '@hansei/api/search/plan';
+import type { MatchLevel, Placed } from '@hansei/api/search/rank';
+import { termUrl } from '../lib/dimensions.ts';
+import { excerpt } from '../lib/excerpt.ts';
+import {
+  createPagefindSearch,
+  type Filters,
+  facetCounts,
+  type PageData,
+  type PagefindApi,
+  type PagefindSearch,
+  type PageHit,
+  type SearchOutcome,
+} from '../lib/pagefind-search.ts';
+import { SEARCH_DATA_URL, type SearchData } from '../lib/search-data.ts';
 import { track } from './events.ts';
-
-interface PagefindResult {
-  id: string;
-  score: number;
-  data(): Promise<{ url: string; excerpt: string; meta: Record<string, string> }>;
-}
-interface PagefindResponse {
-  results: PagefindResult[];
-  filters: Record<string, Record<string, number>>;
-  totalFilters: Record<string, Record<string, number>>;
-}
-interface Pagefind {
-  init(): Promise<void>;
-  options(options: Record<string, unknown>): Promise<void>;
-  filters(): Promise<Record<string, Record<string, number>>>;
-  search(term: string | null, options: { filters: Filters }): Promise<PagefindResponse>;
-  debouncedSearch(term: string | null, options: { filters: Filters }, ms: number): Promise<PagefindResponse | null>;
-}
-/** Pagefind filters: values per filter, and `not` for the documents to leave out. */
-type Filters = Record<string, string[] | Record<string, string>>;
 
 const FILTERS = ['failure mode', 'equipment', 'process', 'kind', 'status', 'unit'] as const;
 const PAGE = 10;
+/** Typing pauses this long before a search runs. */
+const DEBOUNCE_MS = 120;
 
 const form = document.querySelector<HTMLFormElement>('[data-search-form]');
 const input = document.querySelector<HTMLInputElement>('[data-search-input]');
 const resultsBox = document.querySelector<HTMLElement>('[data-search-results]');
 const filtersBox = document.querySelector<HTMLElement>('[data-search-filters]');
 const summary = document.querySelector<HTMLElement>('[data-search-summary]');
+const help = document.querySelector<HTMLElement>('[data-search-help]');
 const browse = document.querySelector<HTMLElement>('[data-browse]');
 
-let pagefind: Pagefind | undefined;
-let allFilters: Record<string, Record<string, number>> = {};
 const selected = new Map<string, Set<string>>();
 let shown = PAGE;
-let searchTimer: ReturnType<typeof setTimeout> | undefined;
+let engine: Promise<PagefindSearch> | undefined;
+let facetSets: Map<string, Map<string, Set<string>>> | undefined;
+let generation = 0;
+let typingTimer: ReturnType<typeof setTimeout> | undefined;
+let trackTimer: ReturnType<typeof setTimeout> | undefined;
 
-async function loadPagefind(): Promise<Pagefind> {
-  if (pagefind) return pagefind;
-  const url = '/pagefind/pagefind.js';
-  const module = (await import(/* @vite-ignore */ url)) as Pagefind;
-  // On the main thread: a worker would fetch a second copy of the runtime (43 kB) and a
-  // search over a few thousand pages takes milliseconds.
-  await module.options({ excerptLength: 24, noWorker: true });
-  await module.init();
-  pagefind = module;
-  return module;
-}
-
-/**
- * The filter index (value → pages, for the counts) is fetched after the first results are
- * on screen, not before: on a slow link the answer comes first, the counts a moment later.
- */
-let filterIndexRequested = false;
-function loadFilterIndex(engine: Pagefind): void {
-  if (filterIndexRequested) return;
-  filterIndexRequested = true;
-  engine.filters().then(
-    (filters) => {
-      allFilters = filters;
-      void run(); // again, now with counts; every chunk it needs is loaded
-    },
-    () => {
-      filterIndexRequested = false; // offline before it was cached: try again next search
-    },
-  );
+/** Pagefind's runtime and the search data, loaded together on the first search. */
+function loadEngine(): Promise<PagefindSearch> {
+  engine ??= (async () => {
+    const url = '/pagefind/pagefind.js';
+    const [pagefind, data] = await Promise.all([
+      import(/* @vite-ignore */ url) as Promise<
+        PagefindApi & { options(o: object): Promise<void>; init(): Promise<void> }
+      >,
+      fetch(SEARCH_DATA_URL).then((response) => {
+        if (!response.ok) throw new Error(`${SEARCH_DATA_URL}: ${response.status}`);
+        return response.json() as Promise<SearchData>;
+      }),
+    ]);
+    // On the main thread: a worker would fetch a second copy of the runtime (43 kB), and a
+    // search over a few thousand pages takes milliseconds.
+    await pagefind.options({ noWorker: true });
+    await pagefind.init();
+    return createPagefindSearch(pagefind, data);
+  })();
+  engine.catch(() => {
+    engine = undefined; // offline before it was stored: try again on the next search
+  });
+  return engine;
 }
 
 function readUrl(): void {
@@ -91,88 +88,239 @@ function writeUrl(): void {
   history.replaceState(null, '', search ? `/?${search}` : '/');
 }
 
-function activeFilters(): Record<string, string[]> {
+function activeFilters(): Filters {
   return Object.fromEntries(
     [...selected].filter(([, values]) => values.size).map(([name, values]) => [name, [...values]]),
   );
 }
 
-/**
- * Current knowledge first: the search over documents still in force, then the same search
- * over replaced and deprecated ones (tagged `replaced: yes` on their pages), each half in
- * Pagefind's relevance order. The halves split the documents, so their counts add up.
- */
-async function searchCurrentFirst(
-  engine: Pagefind,
-  query: string,
-  filters: Record<string, string[]>,
-): Promise<PagefindResponse | null> {
-  const current = await engine.debouncedSearch(query || null, { filters: { ...filters, not: REPLACED } }, 150);
-  if (!current) return null;
-  const replaced = await engine.search(query || null, { filters: { ...filters, replaced: ['yes'] } });
-  const counts: PagefindResponse['filters'] = {};
-  for (const part of [current.filters, replaced.filters]) {
-    for (const [name, values] of Object.entries(part)) {
-      const sum = counts[name] ?? {};
-      counts[name] = sum;
-      for (const [value, count] of Object.entries(values)) sum[value] = (sum[value] ?? 0) + count;
-    }
-  }
-  return { results: [...current.results, ...replaced.results], filters: counts, totalFilters: current.totalFilters };
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
 }
-const REPLACED = { replaced: 'yes' };
 
-async function run(): Promise<void> {
-  if (!input || !resultsBox || !filtersBox || !summary) return;
+/** Runs the search for what the box holds; `typing` lets the last word be a prefix. */
+async function run(typing: boolean): Promise<void> {
+  if (!input || !resultsBox || !filtersBox || !summary || !help) return;
+  const mine = ++generation;
   const query = input.value.trim();
   const filters = activeFilters();
   writeUrl();
   if (!query && Object.keys(filters).length === 0) {
     resultsBox.replaceChildren();
+    resultsBox.removeAttribute('data-match');
     filtersBox.replaceChildren();
+    help.replaceChildren();
     summary.textContent = '';
     if (browse) browse.hidden = false;
     return;
   }
-  let search: PagefindResponse | null;
-  let engine: Pagefind;
+  let search: PagefindSearch;
+  let outcome: SearchOutcome;
   try {
-    engine = await loadPagefind();
-    search = await searchCurrentFirst(engine, query, filters);
+    search = await loadEngine();
+    const plan = planQuery(search.lexicon, input.value, { typing });
+    outcome = await search.run(plan, filters);
   } catch {
-    summary.textContent = 'Search is not available offline until this page has been opened once online.';
+    if (mine !== generation) return;
+    summary.textContent = navigator.onLine
+      ? 'Search could not start. Reload the page to try again.'
+      : 'Search is not available offline until this page has been opened once online.';
     return;
   }
-  if (!search) return; // superseded by a newer keystroke
+  if (mine !== generation) return; // a newer keystroke won
   if (browse) browse.hidden = true;
-  const count = search.results.length;
-  summary.textContent = `${count} result${count === 1 ? '' : 's'}${query ? ` for “${query}”` : ''}`;
-  renderFilters(search);
-  await renderResults(search.results.slice(0, shown), count);
-  loadFilterIndex(engine);
-  clearTimeout(searchTimer);
-  if (query.length >= 3) searchTimer = setTimeout(() => track({ kind: 'SEARCH', query, resultCount: count }), 1500);
+  await render(search, outcome, query);
+  if (mine !== generation) return;
+  void loadFacets(search, outcome, mine);
+  clearTimeout(trackTimer);
+  if (query.length >= 3) {
+    trackTimer = setTimeout(
+      () =>
+        track({
+          kind: 'SEARCH',
+          query,
+          resultCount: outcome.results.length,
+          match: outcome.match.toUpperCase() as 'WEAK',
+        }),
+      1500,
+    );
+  }
 }
 
-function renderFilters(search: PagefindResponse): void {
+const SUMMARY: Record<MatchLevel, (count: number, query: string) => string> = {
+  strong: (count, query) => `${count} result${count === 1 ? '' : 's'}${query ? ` for “${query}”` : ''}`,
+  weak: (count, query) =>
+    `No document answers all of “${query}”. ${count === 1 ? 'The closest partial match' : `The ${count} closest partial matches`}:`,
+  none: (_count, query) => `Nothing found for “${query}”.`,
+};
+
+async function render(search: PagefindSearch, outcome: SearchOutcome, query: string): Promise<void> {
+  if (!resultsBox || !summary || !help) return;
+  const { plan, results, match } = outcome;
+  summary.textContent = SUMMARY[match](results.length, query);
+  resultsBox.dataset.match = match;
+  renderHelp(search, plan, match, results.length);
+  const page = results.slice(0, shown);
+  const items = await resultItems(search, plan, page);
+  const list = element('ol', 'results');
+  list.append(...items);
+  const more: HTMLElement[] = [];
+  if (results.length > page.length) {
+    const button = element('button', 'button', `Show more (${results.length - page.length} left)`);
+    button.type = 'button';
+    button.addEventListener('click', () => {
+      shown += PAGE;
+      void run(false);
+    });
+    more.push(button);
+  }
+  resultsBox.replaceChildren(list, ...more);
+}
+
+/** Result items: each shown with its page data, a replacement also when it never matched itself. */
+async function resultItems(
+  search: PagefindSearch,
+  plan: QueryPlan,
+  page: readonly Placed<PageHit>[],
+): Promise<HTMLElement[]> {
+  const datas = await Promise.all(page.map(({ item }) => search.result(item.id)?.data()));
+  const titleOf = (id: string) => datas.find((_, i) => page[i]?.item.id === id)?.meta.title ?? 'an older document';
+  return page.flatMap(({ item, replacementFor }, n) => {
+    const replaces = replacementFor ? titleOf(replacementFor) : undefined;
+    const data = datas[n];
+    if (data) return [resultItem(plan, item, data, replaces)];
+    const info = replacementFor ? search.replacement(item.id, replacementFor) : undefined;
+    return info ? [replacementItem(info, replaces ?? '')] : [];
+  });
+}
+
+function badges(texts: (string | undefined)[]): HTMLElement {
+  const box = element('p', 'result-badges');
+  for (const text of texts) {
+    if (!text) continue;
+    box.append(element('span', `badge badge-${text.toLowerCase().replace(/\s+/g, '-')}`, text));
+  }
+  return box;
+}
+
+function resultItem(plan: QueryPlan, hit: PageHit, data: PageData, replaces?: string): HTMLElement {
+  const item = element('li', 'result');
+  item.dataset.url = data.url;
+  const superseded = data.meta.superseded === 'yes';
+  if (superseded || data.meta.status === 'Deprecated') item.classList.add('result-demoted');
+  if (replaces) item.classList.add('result-replacement');
+  const link = element('a', 'result-title', data.meta.title ?? data.url);
+  link.href = data.url;
+  const text = element('p', 'result-excerpt');
+  // The excerpt escapes the page text and wraps matches in <mark>.
+  text.innerHTML = excerpt(data.content, plan);
+  item.append(
+    link,
+    badges([
+      data.meta.kind,
+      data.meta.status,
+      superseded ? 'Superseded' : undefined,
+      hit.tier > 0 && !replaces ? 'Partial match' : undefined,
+    ]),
+  );
+  if (replaces) item.append(element('p', 'result-note', `Replaces “${replaces}”, which matched your search.`));
+  item.append(text);
+  return item;
+}
+
+function replacementItem(replacement: { url: string; title: string }, replaces: string): HTMLElement {
+  const item = element('li', 'result result-replacement');
+  item.dataset.url = replacement.url;
+  const link = element('a', 'result-title', replacement.title);
+  link.href = replacement.url;
+  item.append(
+    link,
+    element('p', 'result-note', `Replaces “${replaces}”, which matched your search: read this instead.`),
+  );
+  return item;
+}
+
+/** What to try next when the match is weak or empty. */
+function renderHelp(search: PagefindSearch, plan: QueryPlan, match: MatchLevel, count: number): void {
+  if (!help) return;
+  const parts: HTMLElement[] = [];
+  if (plan.corrections.length > 0) {
+    const line = element('p', 'search-corrections', 'Searched for ');
+    plan.corrections.forEach(({ word, suggestions }, n) => {
+      if (n > 0) line.append('; ');
+      line.append(element('strong', undefined, suggestions.join(' or ')), ` (you typed “${word}”)`);
+    });
+    parts.push(line);
+  }
+  if (match !== 'strong') {
+    if (plan.unknown.length > 0) {
+      parts.push(element('p', undefined, `No document mentions: ${plan.unknown.join(', ')}.`));
+    }
+    const pointed = termsPointedTo(search.lexicon, plan, ['failureMode']);
+    if (pointed.length > 0) {
+      const line = element('p', 'search-points-to', 'Your words point to: ');
+      const chips = element('ul', 'chip-list');
+      for (const term of pointed) {
+        const chip = element('a', 'chip', term.label);
+        chip.href = termUrl('failure-mode', term.id);
+        const li = element('li');
+        li.append(chip);
+        chips.append(li);
+      }
+      line.append(chips);
+      parts.push(line);
+    }
+    const report = element('button', 'button', 'Tell the steward what was missing');
+    report.type = 'button';
+    report.dataset.searchGap = '';
+    report.addEventListener('click', () => {
+      track({
+        kind: 'SEARCH_GAP',
+        query: plan.query.trim().slice(0, 200),
+        resultCount: count,
+        match: match.toUpperCase() as 'WEAK',
+      });
+      const thanks = element(
+        'p',
+        'search-gap-sent',
+        'Sent: the knowledge steward will see this search and what it found.',
+      );
+      thanks.setAttribute('role', 'status');
+      report.replaceWith(thanks);
+    });
+    parts.push(report);
+  }
+  help.replaceChildren(...parts);
+  help.hidden = parts.length === 0;
+}
+
+/** Filter counts come after the results: the whole filter index is fetched once, then reused. */
+async function loadFacets(search: PagefindSearch, outcome: SearchOutcome, mine: number): Promise<void> {
+  try {
+    facetSets ??= await search.facetSets();
+  } catch {
+    return; // offline before the filter index was stored: results stand without counts
+  }
+  if (mine !== generation) return;
+  renderFilters(facetCounts(outcome.unfiltered, facetSets, activeFilters()));
+}
+
+function renderFilters(counts: Record<string, Record<string, number>>): void {
   if (!filtersBox) return;
   const groups: HTMLElement[] = [];
   for (const name of FILTERS) {
-    const counts = search.filters[name] ?? {};
-    const values = Object.entries({ ...allFilters[name], ...search.totalFilters?.[name] })
-      .map(([value]) => [value, counts[value] ?? 0] as const)
+    const values = Object.entries(counts[name] ?? {})
       .filter(([value, count]) => count > 0 || selected.get(name)?.has(value))
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     if (values.length === 0) continue;
-    const fieldset = document.createElement('fieldset');
-    fieldset.className = 'filter-group';
-    const legend = document.createElement('legend');
-    legend.textContent = name[0]?.toUpperCase() + name.slice(1);
-    fieldset.append(legend);
+    const fieldset = element('fieldset', 'filter-group');
+    fieldset.append(element('legend', undefined, name[0]?.toUpperCase() + name.slice(1)));
     for (const [value, count] of values.slice(0, 30)) {
-      const label = document.createElement('label');
-      label.className = 'filter-option';
-      const box = document.createElement('input');
+      const label = element('label', 'filter-option');
+      const box = element('input');
       box.type = 'checkbox';
       box.name = name;
       box.value = value;
@@ -183,14 +331,9 @@ function renderFilters(search: PagefindResponse): void {
         else set.delete(value);
         selected.set(name, set);
         shown = PAGE;
-        void run();
+        void run(false);
       });
-      const text = document.createElement('span');
-      text.textContent = value;
-      const badge = document.createElement('span');
-      badge.className = 'count';
-      badge.textContent = String(count);
-      label.append(box, text, badge);
+      label.append(box, element('span', undefined, value), element('span', 'count', String(count)));
       fieldset.append(label);
     }
     groups.push(fieldset);
@@ -198,66 +341,16 @@ function renderFilters(search: PagefindResponse): void {
   filtersBox.replaceChildren(...groups);
 }
 
-async function renderResults(results: PagefindResult[], total: number): Promise<void> {
-  if (!resultsBox) return;
-  const items = await Promise.all(
-    results.map(async (result) => {
-      const data = await result.data();
-      const item = document.createElement('li');
-      item.className = 'result';
-      const demoted = data.meta.superseded === 'yes' || data.meta.status === 'Deprecated';
-      if (demoted) item.classList.add('result-demoted');
-      const link = document.createElement('a');
-      link.href = data.url;
-      link.className = 'result-title';
-      link.textContent = data.meta.title ?? data.url;
-      const badges = document.createElement('p');
-      badges.className = 'result-badges';
-      for (const text of [
-        data.meta.kind,
-        data.meta.status,
-        data.meta.superseded === 'yes' ? 'Superseded' : undefined,
-      ]) {
-        if (!text) continue;
-        const badge = document.createElement('span');
-        badge.className = `badge badge-${text.toLowerCase().replace(/\s+/g, '-')}`;
-        badge.textContent = text;
-        badges.append(badge);
-      }
-      const excerpt = document.createElement('p');
-      excerpt.className = 'result-excerpt';
-      // Pagefind escapes the page text and wraps matches in <mark>.
-      excerpt.innerHTML = data.excerpt;
-      item.append(link, badges, excerpt);
-      return item;
-    }),
-  );
-  const more: HTMLElement[] = [];
-  if (total > results.length) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'button';
-    button.textContent = `Show more (${total - results.length} left)`;
-    button.addEventListener('click', () => {
-      shown += PAGE;
-      void run();
-    });
-    more.push(button);
-  }
-  const list = document.createElement('ol');
-  list.className = 'results';
-  list.append(...items);
-  resultsBox.replaceChildren(list, ...more);
-}
-
 form?.addEventListener('submit', (event) => {
   event.preventDefault();
   shown = PAGE;
-  void run();
+  clearTimeout(typingTimer);
+  void run(false);
 });
 input?.addEventListener('input', () => {
   shown = PAGE;
-  void run();
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => void run(true), DEBOUNCE_MS);
 });
 readUrl();
-void run();
+void run(false);

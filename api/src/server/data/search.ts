@@ -19,6 +19,7 @@ import {
   type Tier,
   withReplacements,
 } from '../../search/rank.ts';
+import { escapeHtml } from '../../search/text.ts';
 import type { Catalog, DocumentRecord } from './catalog.ts';
 import { type DocumentFilter, type FilterDimension, matchesFilter } from './document-filter.ts';
 import { highlightRows, matchFts, tierExpression } from './search-fts.ts';
@@ -99,18 +100,7 @@ const rankedOf = (hit: Hit) => ({ id: hit.document.id, tier: hit.tier, score: hi
 
 /** Escapes text for HTML and turns the \x02…\x03 markers into `<mark>` elements. */
 export function marked(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll('\u0002', '<mark>')
-    .replaceAll('\u0003', '</mark>');
-}
-
-/** Plain text escaped for HTML (used when there is nothing to highlight). */
-export function escapeHtml(text: string): string {
-  return marked(text.replaceAll('\u0002', '').replaceAll('\u0003', ''));
+  return escapeHtml(text).replaceAll('\u0002', '<mark>').replaceAll('\u0003', '</mark>');
 }
 
 /** One value of a facet and how many results have it. */
@@ -232,8 +222,8 @@ export async function searchPage(
       relevance: item.relevance,
       match: replacementFor ? 'replacement' : item.tier === 0 ? 'all' : 'some',
       replacementFor: replacementFor ? catalog.documents.get(replacementFor) : undefined,
-      titleHighlight: mark ? marked(mark.title) : escapeHtml(item.document.title),
-      snippet: mark?.snippet ? marked(mark.snippet) : escapeHtml(item.document.summary),
+      titleHighlight: marked(mark?.title ?? item.document.title),
+      snippet: marked(mark?.snippet || item.document.summary),
     };
   });
   return {
