@@ -5,7 +5,7 @@
  * with a new, empty profile.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,14 +27,57 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** Builds the portal the way `npm start` does: events go to /graphql on the same origin. */
+/**
+ * Builds the portal the way `npm start` does (events go to /graphql on the same origin),
+ * once per test run: several suites need it, and two builds into one `portal/dist` at the
+ * same time would break both. A lock folder serialises builders across vitest workers;
+ * a stamp names the run whose build `dist` holds. Without an events store (an empty data
+ * folder), so no reuse weighs on ranking.
+ */
 export async function buildPortal(): Promise<void> {
-  await run('npm', ['run', 'build', '-w', 'portal'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, HANSEI_API_URL: '/graphql', ASTRO_TELEMETRY_DISABLED: '1' },
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 300_000,
-  });
+  const runId = process.env.HANSEI_TEST_RUN ?? `${process.pid}`;
+  const stamp = join(PORTAL_DIST, '.built-for-test-run');
+  const lock = join(REPO_ROOT, 'portal/.build-lock');
+  const built = async () => (await readFile(stamp, 'utf8').catch(() => '')) === runId;
+  if (await built()) return;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch {
+      // Another worker builds: wait for it, unless it died and left its lock behind.
+      const owner = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => '0'));
+      if (owner && !isAlive(owner)) await rm(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    await writeFile(join(lock, 'pid'), String(process.pid));
+    if (await built()) return;
+    const noData = await mkdtemp(join(tmpdir(), 'hansei-no-events-'));
+    try {
+      await run('npm', ['run', 'build', '-w', 'portal'], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, HANSEI_API_URL: '/graphql', HANSEI_DATA_DIR: noData, ASTRO_TELEMETRY_DISABLED: '1' },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 300_000,
+      });
+    } finally {
+      await rm(noData, { recursive: true, force: true });
+    }
+    await writeFile(stamp, runId);
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface PortalServer {

@@ -132,10 +132,12 @@ export function createLexicon(data: LexiconData): Lexicon {
       for (let length = word.length - budget; length <= word.length + budget; length++) {
         for (const candidate of byLength[length] ?? []) {
           const distance = editDistance(word, candidate, budget);
-          // Two edits only where the first letter is right: "tourqe" is torque, "dropping" is not stopping.
-          if (distance > budget || (distance > 1 && candidate[0] !== word[0])) continue;
-          // Closest first; then words sharing the first letter (typos rarely hit it), then common words.
-          const score = distance * 10 - (candidate[0] === word[0] ? 5 : 0) - (tierOf.get(candidate) ?? 0);
+          // Typos rarely hit the first letter: "tourqe" is torque; "dropping" is not stopping,
+          // "bits" not "its". A swap of the first two letters ("otrque") is the exception.
+          const swapped = candidate[0] === word[1] && candidate[1] === word[0];
+          if (distance > budget || (candidate[0] !== word[0] && !swapped)) continue;
+          // Closest first, then the commoner word.
+          const score = distance * 10 - (tierOf.get(candidate) ?? 0);
           found.push({ word: candidate, distance, score });
         }
       }

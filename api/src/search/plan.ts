@@ -16,31 +16,50 @@
 import type { Dimension } from '../content/dimensions.ts';
 import type { Lexicon, LexiconTerm } from './lexicon.ts';
 import { spellingVariants } from './spelling.ts';
-import { isIdentifier, words } from './text.ts';
+import { isIdentifier, queryWords } from './text.ts';
 
 /** Longest query accepted, in characters (callers refuse longer ones). */
 export const MAX_QUERY_LENGTH = 200;
 /** Parts of a query searched; the rest is ignored. */
 export const MAX_GROUPS = 10;
 
-/** Words that carry no meaning in a troubleshooting search. */
+/**
+ * Words that carry no meaning in a troubleshooting search: English function words and
+ * the filler of a spoken description ("what happened", "keeps going", "went wrong"),
+ * after the SMART stop list, less the words that name things on a shop floor (first,
+ * second, new, old, left, right, high, low, open, closed, change, cause, check, test).
+ * Taxonomy names are read before stop words are dropped, so "no bolt" or "right gun" stay.
+ */
 const STOP_WORDS = new Set(
   [
-    'a an and are as at be been but by can could did do does doing for from had has have how i if in into is it its',
-    'of on or our the their then there this that these those to was we were what when where which while who why with',
-    'will would should shall may might must me my mine you your us them they he she him her so too very just also',
-    'any some all more most much many other such only own same than again still even ever keeps keep kept',
-    'during after before after about above below up down out off over under between through',
-    'dont doesnt didnt isnt wasnt wont cant cannot couldnt shouldnt wouldnt aint im ive id youre were theyre',
-    'please pls plz help urgent asap quick quickly today yesterday tonight tomorrow now right away',
-    'problem problems issue issues trouble thing things stuff something anything someone anyone get gets got getting',
-    'really seems seem like look looks looking need needs want wants know tell show find',
+    'a about above across actually after afterwards again against all almost alone along already also although always',
+    'am among an and another any anybody anyhow anyone anything anyway anywhere apart appear are around as aside ask',
+    'asking at away be became because become becomes been before behind being below beside besides between beyond both',
+    'but by can cannot could did do does doing done down during each either else elsewhere enough even ever every',
+    'everybody everyone everything everywhere except far few for former from further get gets getting give given go',
+    'goes going gone got gotten had happen happened happening happens has have having he hence her here hers herself',
+    'him himself his how however i ie if in indeed instead into is it its itself just keep keeps kept know knows',
+    'known least less lot lots many may maybe me meanwhile might mine more moreover most mostly much must my myself',
+    'namely near nearly need needs neither never nevertheless no nobody none noone nor not nothing now nowhere of off',
+    'often on once only onto or other others otherwise ought our ours ourselves out over own per perhaps please',
+    'quite rather really said same saw say says see seem seemed seeming seems seen self several shall she should',
+    'since so some somebody somehow someone something sometime sometimes somewhere soon still such sure than that the',
+    'their theirs them themselves then there thereafter thereby therefore therein these they thing things this',
+    'those though through throughout thru thus to together too toward towards tried tries truly try trying twice',
+    'unless until up upon us usually very via was way we well went were what whatever when whence whenever where',
+    'whereas whereby wherever whether which while whither who whoever whole whom whose why will with within without',
+    'would yet you your yours yourself yourselves',
+    // Contractions typed without the apostrophe.
+    'dont doesnt didnt isnt wasnt werent arent wont cant couldnt shouldnt wouldnt aint im ive id youre theyre thats whats',
+    // What people add to a search in a hurry.
+    'pls plz help urgent asap quick quickly today yesterday tonight tomorrow overnight lately recently problem problems',
+    'issue issues trouble stuff came come comes seemingly like look looks looking want wants tell show find wrong',
   ]
     .join(' ')
     .split(' '),
 );
 
-/** Units people type after a number ("46 min", "5 bar"): filler when the corpus lacks them. */
+/** Units people type after a number ("46 min", "5 bar", "60mm"): dropped after a number. */
 const UNITS = new Set(
   'min mins minute minutes sec secs second seconds s h hr hrs hour hours ms mm cm m km nm bar psi kpa mpa kg g t ton tons v kv a ma w kw c f degc degf deg degree degrees pct percent ppm rpm hz'.split(
     ' ',
@@ -114,7 +133,11 @@ const refOf = (term: LexiconTerm): TermRef => ({ dimension: term.dimension, id: 
 
 /** Reads a query into a search plan over a corpus's lexicon. */
 export function planQuery(lexicon: Lexicon, query: string, options: PlanOptions = {}): QueryPlan {
-  const tokens = words(query.slice(0, MAX_QUERY_LENGTH));
+  // A number stuck to its unit is the number ("60mm" → "60", "mm").
+  const tokens = queryWords(query.slice(0, MAX_QUERY_LENGTH)).flatMap((word) => {
+    const unit = /^(\p{N}+)(\p{L}+)$/u.exec(word);
+    return unit && !lexicon.has(word) && UNITS.has(unit[2] as string) ? [unit[1] as string, unit[2] as string] : [word];
+  });
   const typingLast = options.typing === true && /[\p{L}\p{N}]$/u.test(query) ? tokens.length - 1 : -1;
   const used = new Array<boolean>(tokens.length).fill(false);
   const dropped: string[] = [];
@@ -165,7 +188,8 @@ export function planQuery(lexicon: Lexicon, query: string, options: PlanOptions 
   // Everything else, word by word.
   const unknown: string[] = [];
   const corrections: QueryPlan['corrections'] = [];
-  const meaningful = tokens.some((word, i) => !used[i] && !STOP_WORDS.has(word) && word.length > 1);
+  // Stop words are searched only when nothing else is left ("the" alone finds "the").
+  const meaningful = slots.length > 0 || tokens.some((word, i) => !used[i] && !STOP_WORDS.has(word) && word.length > 1);
   for (let i = 0; i < tokens.length; i++) {
     if (used[i]) continue;
     const word = tokens[i] as string;
@@ -185,13 +209,13 @@ export function planQuery(lexicon: Lexicon, query: string, options: PlanOptions 
       dropped.push(word);
       continue;
     }
+    if (UNITS.has(word) && afterNumber) {
+      dropped.push(word);
+      continue;
+    }
     if (lexicon.has(word)) {
       const variants = spellingVariants(word).filter((variant) => lexicon.has(variant));
       slots.push({ at: i, group: group(word, 'word', [word, ...variants]) });
-      continue;
-    }
-    if (UNITS.has(word) && (afterNumber || !meaningful)) {
-      dropped.push(word);
       continue;
     }
     const variants = [...spellingVariants(word).filter((variant) => lexicon.has(variant)), ...lexicon.sameStem(word)];
@@ -206,7 +230,8 @@ export function planQuery(lexicon: Lexicon, query: string, options: PlanOptions 
       });
       continue;
     }
-    const suggestions = isIdentifier(word) ? [] : lexicon.corrections(word);
+    // Never "corrected" into a word that means nothing ("form" is not "from").
+    const suggestions = isIdentifier(word) ? [] : lexicon.corrections(word).filter((c) => !STOP_WORDS.has(c));
     if (suggestions.length > 0) {
       corrections.push({ word, suggestions });
       slots.push({ at: i, group: group(word, 'corrected', suggestions) });

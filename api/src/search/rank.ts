@@ -13,7 +13,7 @@
  * where relevance is the engine's text score (bm25 in the API, Pagefind's in the portal).
  */
 import type { FrontMatter, Kind } from '../content/schema.ts';
-import type { Intent, QueryPlan } from './plan.ts';
+import type { Intent, QueryPlan, Reading } from './plan.ts';
 
 /** 0: every meaningful part matched; 1: all but one; 2: some. */
 export type Tier = 0 | 1 | 2;
@@ -111,16 +111,32 @@ export function compareRanked(a: Ranked, b: Ranked): number {
 /** How well a results page answers its query. */
 export type MatchLevel = 'strong' | 'weak' | 'none';
 
+/** Readings of a part that a strong match may miss: an ordinary word of the corpus. */
+const MISSABLE: readonly Reading[] = ['word', 'spelling'];
+
 /**
- * Strong when the best result matches every meaningful part of the query; weak when
- * results match only some of it (or the query holds words no document has); none
- * when nothing matched. A listing without a query is strong: it answers nothing wrongly.
+ * Strong when the best result matches every meaningful part of the query — or, in a
+ * query of four parts or more, all but one ordinary word (a description rarely uses
+ * every word the document does: "washer filter pressure fell"). Weak when results match
+ * less, or the query holds words no document has; none when nothing matched. A
+ * listing without a query is strong: it answers nothing wrongly.
  */
-export function matchLevel(plan: QueryPlan, ranked: readonly { tier: Tier }[]): MatchLevel {
+export function matchLevel(
+  plan: QueryPlan,
+  ranked: readonly { tier: Tier; missed?: readonly number[] | undefined }[],
+): MatchLevel {
   if (partCount(plan) === 0) return 'strong';
   const best = ranked[0];
   if (!best) return 'none';
-  return best.tier === 0 && plan.unknown.length === 0 ? 'strong' : 'weak';
+  if (plan.unknown.length > 0) return 'weak';
+  if (best.tier === 0) return 'strong';
+  const missed = best.missed ?? [];
+  const forgiven =
+    best.tier === 1 &&
+    partCount(plan) >= 4 &&
+    missed.length === 1 &&
+    MISSABLE.includes(plan.groups[missed[0] as number]?.reading as Reading);
+  return forgiven ? 'strong' : 'weak';
 }
 
 /** A result, or a document shown because a result it replaces was found. */
@@ -157,4 +173,27 @@ export function withReplacements<T>(
     shown.add(id);
   }
   return placed;
+}
+
+/**
+ * What replaced knowledge was found for, its replacement is found for too: each
+ * replacement ranks at least where the replaced document's match puts it — its tier, its
+ * text relevance scored with the replacement's own factors (`standIn` builds that) — and
+ * is added when it did not match at all. A search that hits only a withdrawn document
+ * puts the current one first.
+ */
+export function inheritFromReplaced<T extends Ranked>(
+  hits: readonly T[],
+  replacementsOf: (id: string) => readonly string[],
+  standIn: (replacement: string, replaced: T) => T | undefined,
+): T[] {
+  const byId = new Map(hits.map((hit) => [hit.id, hit]));
+  for (const hit of hits) {
+    for (const id of replacementsOf(hit.id)) {
+      const candidate = standIn(id, hit);
+      const existing = byId.get(id);
+      if (candidate && (!existing || compareRanked(candidate, existing) < 0)) byId.set(id, candidate);
+    }
+  }
+  return [...byId.values()];
 }

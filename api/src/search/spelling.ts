@@ -36,6 +36,8 @@ const PAIRS: readonly (readonly [string, string])[] = [
   ['fulfil', 'fulfill'],
   ['enrol', 'enroll'],
   ['judgement', 'judgment'],
+  ['tonne', 'ton'],
+  ['tonnes', 'tons'],
 ];
 
 /** Plurals that no suffix rule turns into their singular, both ways. */
@@ -52,6 +54,9 @@ const IRREGULAR: readonly (readonly [string, string])[] = [
   ['women', 'woman'],
   ['data', 'datum'],
   ['dice', 'die'],
+  // Not plurals, but the noun people type for the verb documents use, and back.
+  ['failure', 'fail'],
+  ['failures', 'fails'],
 ];
 
 const ONE_OFF = new Map<string, string[]>();

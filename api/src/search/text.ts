@@ -12,6 +12,8 @@
  */
 
 const WORD = /[\p{L}\p{N}]+/gu;
+/** Digits grouped with a comma or point: "4,800", "57.052", "0.15". */
+const DIGIT_GROUPS = /(?<![\p{L}\p{N}])\p{N}+(?:[.,]\p{N}+)+(?![\p{L}\p{N}])/gu;
 const APOSTROPHE_IN_WORD = /(\p{L})['’`](?=\p{L})/gu;
 /** Letters then digits with a hyphen or dash between: "E-104", "TG-301", "LT-07", "OP-40". */
 const HYPHENATED_CODE = /(?<![\p{L}\p{N}])(\p{L}{1,5})[-‐‑–](\p{N}{1,6}\p{L}?)(?![\p{L}\p{N}])/gu;
@@ -26,11 +28,21 @@ export function words(text: string): string[] {
   return normalize(text).match(WORD) ?? [];
 }
 
-/** Codes written with a hyphen in the text, joined ("TG-301 shows E-104" → ["tg301", "e104"]). */
+/**
+ * Codes and numbers written with a separator, joined: "TG-301 shows E-104" → ["tg301",
+ * "e104"]; "4,800 ppm at 57.052 mm" → ["4800", "57052"] (as Pagefind reads them too).
+ */
 export function joinedCodes(text: string): string[] {
+  const normalized = normalize(text);
   const codes: string[] = [];
-  for (const match of normalize(text).matchAll(HYPHENATED_CODE)) codes.push(`${match[1]}${match[2]}`);
+  for (const match of normalized.matchAll(HYPHENATED_CODE)) codes.push(`${match[1]}${match[2]}`);
+  for (const match of normalized.matchAll(DIGIT_GROUPS)) codes.push(match[0].replace(/[.,]/g, ''));
   return codes;
+}
+
+/** The words of a query: digit groups are one number ("4,800" → "4800"), as typed. */
+export function queryWords(text: string): string[] {
+  return words(normalize(text).replace(DIGIT_GROUPS, (group) => group.replace(/[.,]/g, '')));
 }
 
 /** Every word a search can match in this text: its words and its codes joined. */

@@ -15,7 +15,6 @@
  * searches serves every filter combination a technician taps through.
  */
 
-import type { Kind } from '@hansei/api/content-schema';
 import type { Dimension } from '@hansei/api/dimensions';
 import { createLexicon, type Lexicon } from '@hansei/api/search/lexicon';
 import type { Group, QueryPlan } from '@hansei/api/search/plan';
@@ -23,6 +22,7 @@ import {
   compareRanked,
   HANDFUL,
   INTENT_KINDS,
+  inheritFromReplaced,
   ladder,
   type MatchLevel,
   matchLevel,
@@ -75,6 +75,8 @@ export interface PageHit {
   /** Pagefind's page id. */
   id: string;
   tier: Tier;
+  /** Indices of the plan's groups it does not match. */
+  missed: number[];
   relevance: number;
   score: number;
 }
@@ -174,7 +176,7 @@ export function createPagefindSearch(pagefind: PagefindApi, data: SearchData) {
       hits,
       (hit) => hit.id,
       (id) => (factsOf(id).replacements ?? []).map((replacement) => replacement.page),
-      (id): PageHit => ({ id, tier: 2, relevance: 0, score: 0 }),
+      (id): PageHit => ({ id, tier: 2, missed: [], relevance: 0, score: 0 }),
     );
 
   return {
@@ -183,69 +185,63 @@ export function createPagefindSearch(pagefind: PagefindApi, data: SearchData) {
     /** Runs a plan: ranked, filtered pages and how well they match. */
     async run(plan: QueryPlan, filters: Filters): Promise<SearchOutcome> {
       const accept = await passing(filters);
-      if (partCount(plan) === 0) {
-        // No words: a listing of what the filters select, current and approved first.
-        const response = await pagefind.search(null, {
-          filters: Object.fromEntries(Object.entries(filters).map(([n, v]) => [n, [...v]])),
-        });
-        remember(response?.results ?? []);
-        const listed = (response?.results ?? []).map((result) => rank(result.id, 0, 1, 0));
-        listed.sort(compareRanked);
-        return { plan, results: placed(listed), hits: listed, unfiltered: listed, match: matchLevel(plan, listed) };
-      }
-      const groups = await Promise.all(plan.groups.map(groupMatches));
       const tagged = await Promise.all(plan.terms.map((term) => filterSet(FILTER_OF[term.dimension], term.label)));
       const kindSets = await Promise.all(
         (plan.intent ? INTENT_KINDS[plan.intent] : []).map(
           async (kind) => [kind, await filterSet('kind', KIND_LABELS[kind])] as const,
         ),
       );
-      const counts = new Map<string, { matched: number; relevance: number }>();
-      for (const group of groups) {
-        for (const [id, score] of group) {
-          const entry = counts.get(id) ?? { matched: 0, relevance: 0 };
-          entry.matched++;
-          entry.relevance += score;
-          counts.set(id, entry);
-        }
-      }
-      const all: PageHit[] = [];
-      for (const [id, { matched, relevance }] of counts) {
-        const tier = tierOf(plan, matched);
-        if (tier === undefined) continue;
-        const taggedTerms = tagged.filter((set) => set.has(id)).length;
-        const kind = kindSets.find(([, set]) => set.has(id))?.[0];
-        all.push(rank(id, tier, relevance, taggedTerms, kind));
-      }
-      all.sort(compareRanked);
-      // Down the ladder until a handful pass the filters, as the API does.
-      const unfiltered: PageHit[] = [];
-      let accepted = 0;
-      for (const tier of ladder(plan)) {
-        if (accepted >= HANDFUL) break;
-        const inTier = all.filter((hit) => hit.tier === tier);
-        unfiltered.push(...inTier);
-        accepted += accept ? inTier.filter((hit) => accept(hit.id)).length : inTier.length;
-      }
-      const hits = accept ? unfiltered.filter((hit) => accept(hit.id)) : unfiltered;
-      return { plan, results: placed(hits), hits, unfiltered, match: matchLevel(plan, hits) };
-
-      function rank(id: string, tier: Tier, relevance: number, taggedTerms: number, kind?: Kind): PageHit {
+      /** A page scored by the brain's factors; reuse is baked into its Pagefind weights at build time. */
+      const rank = (id: string, tier: Tier, relevance: number, missed: number[]): PageHit => {
         const facts = factsOf(id);
         const score = rankScore(
           relevance,
           {
             // Known only for the kinds the intent asks for: all the intent factor needs.
-            kind,
+            kind: kindSets.find(([, set]) => set.has(id))?.[0],
             status: facts.status ?? 'approved',
             superseded: facts.superseded === true,
-            reuse: undefined, // baked into each page's Pagefind weights at build time
-            taggedTerms,
+            reuse: undefined,
+            taggedTerms: tagged.filter((set) => set.has(id)).length,
           },
           plan.intent,
         );
-        return { id, tier, relevance, score };
+        return { id, tier, missed, relevance, score };
+      };
+      if (partCount(plan) === 0) {
+        // No words: a listing of what the filters select, current and approved first.
+        const response = await pagefind.search(null, {
+          filters: Object.fromEntries(Object.entries(filters).map(([n, v]) => [n, [...v]])),
+        });
+        remember(response?.results ?? []);
+        const listed = (response?.results ?? []).map((result) => rank(result.id, 0, 1, [])).sort(compareRanked);
+        return { plan, results: placed(listed), hits: listed, unfiltered: listed, match: matchLevel(plan, listed) };
       }
+      const groups = await Promise.all(plan.groups.map(groupMatches));
+      const relevance = new Map<string, number>();
+      for (const group of groups) for (const [id, score] of group) relevance.set(id, (relevance.get(id) ?? 0) + score);
+      const all: PageHit[] = [];
+      for (const [id, sum] of relevance) {
+        const missed = groups.flatMap((group, n) => (group.has(id) ? [] : [n]));
+        const tier = tierOf(plan, groups.length - missed.length);
+        if (tier !== undefined) all.push(rank(id, tier, sum, missed));
+      }
+      const ranked = inheritFromReplaced(
+        all,
+        (id) => (factsOf(id).replacements ?? []).map((replacement) => replacement.page),
+        (id, replaced) => rank(id, replaced.tier, replaced.relevance, replaced.missed),
+      ).sort(compareRanked);
+      // Down the ladder until a handful pass the filters, as the API does.
+      const unfiltered: PageHit[] = [];
+      let accepted = 0;
+      for (const tier of ladder(plan)) {
+        if (accepted >= HANDFUL) break;
+        const inTier = ranked.filter((hit) => hit.tier === tier);
+        unfiltered.push(...inTier);
+        accepted += accept ? inTier.filter((hit) => accept(hit.id)).length : inTier.length;
+      }
+      const hits = accept ? unfiltered.filter((hit) => accept(hit.id)) : unfiltered;
+      return { plan, results: placed(hits), hits, unfiltered, match: matchLevel(plan, hits) };
     },
 
     /** Pagefind's result object for a page found so far (for its data). */

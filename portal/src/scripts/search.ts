@@ -111,6 +111,7 @@ async function run(typing: boolean): Promise<void> {
   if (!query && Object.keys(filters).length === 0) {
     resultsBox.replaceChildren();
     resultsBox.removeAttribute('data-match');
+    resultsBox.removeAttribute('data-query');
     filtersBox.replaceChildren();
     help.replaceChildren();
     summary.textContent = '';
@@ -178,6 +179,8 @@ async function render(search: PagefindSearch, outcome: SearchOutcome, query: str
     more.push(button);
   }
   resultsBox.replaceChildren(list, ...more);
+  // Which query the list answers (tests and the findability benchmark wait for it).
+  resultsBox.dataset.query = query;
 }
 
 /** Result items: each shown with its page data, a replacement also when it never matched itself. */
@@ -216,7 +219,9 @@ function resultItem(plan: QueryPlan, hit: PageHit, data: PageData, replaces?: st
   link.href = data.url;
   const text = element('p', 'result-excerpt');
   // The excerpt escapes the page text and wraps matches in <mark>.
-  text.innerHTML = excerpt(data.content, plan);
+  // The page text starts with the title, already shown above: the passage comes from the rest.
+  const title = data.meta.title ?? '';
+  text.innerHTML = excerpt(data.content.startsWith(title) ? data.content.slice(title.length) : data.content, plan);
   item.append(
     link,
     badges([

@@ -84,3 +84,21 @@ export async function highlightRows(
   }
   return result;
 }
+
+/** Indices of the plan's groups that one row does not match (to judge a partial match). */
+export async function missedGroups(index: Client, plan: QueryPlan, rowid: number): Promise<number[]> {
+  const missed: number[] = [];
+  for (const [n, group] of plan.groups.entries()) {
+    const expression = groupExpression(group);
+    const found = expression
+      ? (
+          await index.execute({
+            sql: 'SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? AND rowid = ?',
+            args: [expression, rowid],
+          })
+        ).rows.length > 0
+      : false;
+    if (!found) missed.push(n);
+  }
+  return missed;
+}

@@ -10,6 +10,7 @@ import { planQuery, type QueryPlan, type TermRef, termsPointedTo } from '../../s
 import {
   compareRanked,
   HANDFUL,
+  inheritFromReplaced,
   ladder,
   type MatchLevel,
   matchLevel,
@@ -22,13 +23,14 @@ import {
 import { escapeHtml } from '../../search/text.ts';
 import type { Catalog, DocumentRecord } from './catalog.ts';
 import { type DocumentFilter, type FilterDimension, matchesFilter } from './document-filter.ts';
-import { highlightRows, matchFts, tierExpression } from './search-fts.ts';
+import { highlightRows, matchFts, missedGroups, tierExpression } from './search-fts.ts';
 
 /** Documents read per tier: every full match worth ranking, the best partial ones. */
 const MAX_CANDIDATES = 1000;
 const MAX_PARTIAL_CANDIDATES = 100;
 
 export interface Hit {
+  id: string;
   document: DocumentRecord;
   tier: Tier;
   /** Text relevance (bm25, ≥ 0); 1 for a listing without a query. */
@@ -76,7 +78,7 @@ export async function searchDocuments(
   const found = new Map<string, Hit>();
   if (partCount(plan) === 0) {
     for (const document of catalog.documents.values())
-      found.set(document.id, { document, tier: 0, relevance: 1, score: 0, rowid: undefined });
+      found.set(document.id, { id: document.id, document, tier: 0, relevance: 1, score: 0, rowid: undefined });
   }
   let accepted = 0;
   for (const tier of ladder(plan)) {
@@ -85,18 +87,26 @@ export async function searchDocuments(
     for (const match of await matchFts(index, expression, tier === 0 ? MAX_CANDIDATES : MAX_PARTIAL_CANDIDATES)) {
       const document = catalog.documents.get(match.id);
       if (!document || found.has(match.id)) continue;
-      found.set(match.id, { document, tier, relevance: match.relevance, score: 0, rowid: match.rowid });
+      found.set(match.id, { id: match.id, document, tier, relevance: match.relevance, score: 0, rowid: match.rowid });
       if (accept(document)) accepted++;
     }
     if (accepted >= HANDFUL) break;
   }
-  const hits = [...found.values()];
-  for (const hit of hits)
-    hit.score = rankScore(hit.relevance, rankFacts(catalog, hit.document, plan.terms, reuse), plan.intent);
-  return hits.sort((a, b) => compareRanked(rankedOf(a), rankedOf(b)));
+  const scoreOf = (document: DocumentRecord, relevance: number) =>
+    rankScore(relevance, rankFacts(catalog, document, plan.terms, reuse), plan.intent);
+  for (const hit of found.values()) hit.score = scoreOf(hit.document, hit.relevance);
+  const hits = inheritFromReplaced(
+    [...found.values()],
+    (id) => replacementsOf(catalog, id),
+    (id, replaced) => {
+      const document = catalog.documents.get(id);
+      if (!document) return undefined;
+      const rowid = found.get(id)?.rowid;
+      return { ...replaced, id, document, rowid, score: scoreOf(document, replaced.relevance) };
+    },
+  );
+  return hits.sort(compareRanked);
 }
-
-const rankedOf = (hit: Hit) => ({ id: hit.document.id, tier: hit.tier, score: hit.score });
 
 /** Escapes text for HTML and turns the \x02…\x03 markers into `<mark>` elements. */
 export function marked(text: string): string {
@@ -199,14 +209,16 @@ export async function searchPage(
   const plan = planQuery(catalog.lexicon, query);
   const hits = await searchDocuments(index, catalog, plan, reuse, (d) => matchesFilter(d, filter));
   const filtered = hits.filter((hit) => matchesFilter(hit.document, filter));
-  const match = matchLevel(plan, filtered);
+  const best = filtered[0];
+  const missed = best?.tier === 1 && best.rowid !== undefined ? await missedGroups(index, plan, best.rowid) : undefined;
+  const match = matchLevel(plan, best ? [{ tier: best.tier, missed }] : []);
   const placed = withReplacements(
     filtered,
     (hit) => hit.document.id,
     (id) => replacementsOf(catalog, id),
     (id) => {
       const document = catalog.documents.get(id);
-      return document && { document, tier: 2 as const, relevance: 0, score: 0, rowid: undefined };
+      return document && { id, document, tier: 2 as const, relevance: 0, score: 0, rowid: undefined };
     },
   );
   const slice = placed.slice(offset, offset + first);
