@@ -148,7 +148,8 @@ export interface Placed<T> {
 
 /**
  * Never shows replaced knowledge alone: each result that has replacements gets them
- * right before it (moved up if they were ranked lower, added if they did not match).
+ * right before it (moved up if they were ranked lower, added if they did not match);
+ * one already above it is marked as its replacement.
  */
 export function withReplacements<T>(
   results: readonly T[],
@@ -157,20 +158,27 @@ export function withReplacements<T>(
   lookup: (id: string) => T | undefined,
 ): Placed<T>[] {
   const placed: Placed<T>[] = [];
-  const shown = new Set<string>();
+  const shown = new Map<string, Placed<T>>();
   const byId = new Map(results.map((item) => [idOf(item), item]));
   for (const item of results) {
     const id = idOf(item);
     if (shown.has(id)) continue;
     for (const replacement of replacementsOf(id)) {
-      if (shown.has(replacement)) continue;
+      const earlier = shown.get(replacement);
+      if (earlier) {
+        // Already above it: say what it replaces.
+        earlier.replacementFor ??= id;
+        continue;
+      }
       const found = byId.get(replacement) ?? lookup(replacement);
       if (!found) continue;
-      placed.push({ item: found, replacementFor: id });
-      shown.add(replacement);
+      const entry = { item: found, replacementFor: id };
+      placed.push(entry);
+      shown.set(replacement, entry);
     }
-    placed.push({ item, replacementFor: undefined });
-    shown.add(id);
+    const entry: Placed<T> = { item, replacementFor: undefined };
+    placed.push(entry);
+    shown.set(id, entry);
   }
   return placed;
 }
