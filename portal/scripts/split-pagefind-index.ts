@@ -23,8 +23,12 @@ import { decode, encode } from 'cbor2';
 
 /** Small enough that a word costs a few kB, large enough that the chunk table stays small. */
 export const LOCATIONS_PER_CHUNK = 2_000;
-/** Typed prefixes longer than this are completed as fully as from Pagefind's own chunks. */
-const MAX_SHARED_PREFIX = 3;
+/**
+ * Chunks end only between words sharing at most this many leading characters, so every
+ * word of three letters or more has all its completions in the one chunk Pagefind loads
+ * for it, whichever chunks are loaded already (the portal searches shorter words exactly).
+ */
+const MAX_SHARED_PREFIX = 2;
 /** Index layouts this was checked against (Pagefind's `version` field in pf_meta). */
 const KNOWN_VERSIONS = /^1\.6\./;
 const SIGNATURE = Buffer.from('pagefind_dcd');
