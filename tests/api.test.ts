@@ -345,7 +345,30 @@ describe('reuse events and metrics', () => {
 
   it('routes searches with no results to a steward', async () => {
     const { data } = await execute(api, SearchGapsDocument, { from: '2026-11-01', to: '2026-11-30' }, api.tokens.admin);
-    expect(data?.searchGaps[0]).toMatchObject({ query: 'spindle chatter', count: 2 });
+    expect(data?.searchGaps.find((gap) => gap.query === 'spindle chatter')).toMatchObject({ count: 2 });
+  });
+
+  it('counts weak searches and reports from the portal as search gaps, reported first', async () => {
+    const search = await execute(api, SearchDocument, { query: 'forklift charger' });
+    expect(search.data?.search.strongMatch).toBe(false);
+    expect(search.data?.search.unknownWords).toContain('forklift');
+    const events = [
+      { clientId: 'gap-1', kind: 'SEARCH', query: 'Forklift charger', resultCount: 0, match: 'NONE' },
+      { clientId: 'gap-2', kind: 'SEARCH', query: 'pump cavitation', resultCount: 2, match: 'STRONG' },
+      { clientId: 'gap-3', kind: 'SEARCH', query: 'pump gravel rattle', resultCount: 4, match: 'WEAK' },
+      { clientId: 'gap-4', kind: 'SEARCH_GAP', query: 'forklift charger', match: 'NONE' },
+    ] as const;
+    const recorded = await execute(api, RecordReuseEventsDocument, { events: [...events] });
+    expect(recorded.data?.recordReuseEvents.recorded).toBe(4);
+    const { data } = await execute(api, SearchGapsDocument, { from: '2026-11-01', to: '2026-11-30' }, api.tokens.admin);
+    const gaps = data?.searchGaps ?? [];
+    expect(gaps[0]).toMatchObject({ query: 'forklift charger', count: 1, reported: 1 });
+    expect(gaps.find((gap) => gap.query === 'pump gravel rattle')).toMatchObject({ count: 1, reported: 0 });
+    expect(gaps.find((gap) => gap.query === 'pump cavitation')).toBeUndefined();
+    const noQuery = await execute(api, RecordReuseEventsDocument, {
+      events: [{ clientId: 'gap-5', kind: 'SEARCH_GAP' }],
+    });
+    expect(codes(noQuery)).toEqual(['INVALID_EVENT']);
   });
 
   it('accepts the portal beacons anonymously, but not citations', async () => {

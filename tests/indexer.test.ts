@@ -99,6 +99,20 @@ const indexOnce = (options: Partial<IndexOptions> = {}) =>
   });
 const ids = async () => (await index.execute('SELECT id FROM documents ORDER BY id')).rows.map((row) => row.id);
 
+/** The vocabulary table, word → documents. */
+async function vocabularyOf(): Promise<Map<string, number>> {
+  const rows = (await index.execute('SELECT word, documents FROM vocabulary')).rows;
+  return new Map(rows.map((row) => [String(row.word), Number(row.documents)]));
+}
+
+/** The vocabulary recounted from every document's words: what incremental upkeep must equal. */
+async function recountVocabulary(): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const row of (await index.execute('SELECT words FROM documents')).rows)
+    for (const word of JSON.parse(String(row.words)) as string[]) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return counts;
+}
+
 describe('history from git', () => {
   it('gives each document its versions, following a rename', async () => {
     await repo.write('content/lessons/LL-0002-die-crack.mdx', lesson('LL-0002', 'Blanking die cracked twice on PR-1'));
@@ -185,6 +199,12 @@ describe('incremental indexing', () => {
       args: ['LL-0001'],
     });
     expect(moved.rows[0]?.n).toBe(2);
+    // The corpus vocabulary follows too: "three" left with LL-0003, "retitled" came with LL-0002.
+    const vocabulary = await vocabularyOf();
+    expect(vocabulary).toEqual(await recountVocabulary());
+    expect(vocabulary.get('three')).toBeUndefined();
+    expect(vocabulary.get('retitled')).toBe(1);
+    expect(vocabulary.get('slug')).toBeGreaterThanOrEqual(1);
   });
 
   it('checks unchanged documents again when something they reference goes away', async () => {

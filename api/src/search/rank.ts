@@ -101,6 +101,8 @@ export interface Ranked {
   id: string;
   tier: Tier;
   score: number;
+  /** Set when it ranks where a document it replaces matched (see `inheritFromReplaced`). */
+  standsInFor?: string | undefined;
 }
 
 /** Tier first, then score, then id (stable across runs and engines). */
@@ -142,8 +144,10 @@ export function matchLevel(
 /** A result, or a document shown because a result it replaces was found. */
 export interface Placed<T> {
   item: T;
-  /** Set when this document is shown for a replaced result that matched: that result's id. */
+  /** When it replaces a result that matched: that result's id. */
   replacementFor: string | undefined;
+  /** False when it is shown (or ranks where it does) only for what it replaces. */
+  ownMatch: boolean;
 }
 
 /**
@@ -151,12 +155,12 @@ export interface Placed<T> {
  * right before it (moved up if they were ranked lower, added if they did not match);
  * one already above it is marked as its replacement.
  */
-export function withReplacements<T>(
+export function withReplacements<T extends Ranked>(
   results: readonly T[],
-  idOf: (item: T) => string,
   replacementsOf: (id: string) => readonly string[],
   lookup: (id: string) => T | undefined,
 ): Placed<T>[] {
+  const idOf = (item: T) => item.id;
   const placed: Placed<T>[] = [];
   const shown = new Map<string, Placed<T>>();
   const byId = new Map(results.map((item) => [idOf(item), item]));
@@ -172,11 +176,15 @@ export function withReplacements<T>(
       }
       const found = byId.get(replacement) ?? lookup(replacement);
       if (!found) continue;
-      const entry = { item: found, replacementFor: id };
+      const entry = { item: found, replacementFor: id, ownMatch: false };
       placed.push(entry);
       shown.set(replacement, entry);
     }
-    const entry: Placed<T> = { item, replacementFor: undefined };
+    const entry: Placed<T> = {
+      item,
+      replacementFor: item.standsInFor,
+      ownMatch: item.standsInFor === undefined,
+    };
     placed.push(entry);
     shown.set(id, entry);
   }
@@ -200,7 +208,8 @@ export function inheritFromReplaced<T extends Ranked>(
     for (const id of replacementsOf(hit.id)) {
       const candidate = standIn(id, hit);
       const existing = byId.get(id);
-      if (candidate && (!existing || compareRanked(candidate, existing) < 0)) byId.set(id, candidate);
+      if (candidate && (!existing || compareRanked(candidate, existing) < 0))
+        byId.set(id, { ...candidate, standsInFor: hit.id });
     }
   }
   return [...byId.values()];

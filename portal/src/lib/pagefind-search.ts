@@ -174,7 +174,6 @@ export function createPagefindSearch(pagefind: PagefindApi, data: SearchData) {
   const placed = (hits: readonly PageHit[]) =>
     withReplacements(
       hits,
-      (hit) => hit.id,
       (id) => (factsOf(id).replacements ?? []).map((replacement) => replacement.page),
       (id): PageHit => ({ id, tier: 2, missed: [], relevance: 0, score: 0 }),
     );

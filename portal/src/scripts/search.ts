@@ -191,10 +191,10 @@ async function resultItems(
 ): Promise<HTMLElement[]> {
   const datas = await Promise.all(page.map(({ item }) => search.result(item.id)?.data()));
   const titleOf = (id: string) => datas.find((_, i) => page[i]?.item.id === id)?.meta.title ?? 'an older document';
-  return page.flatMap(({ item, replacementFor }, n) => {
+  return page.flatMap(({ item, replacementFor, ownMatch }, n) => {
     const replaces = replacementFor ? titleOf(replacementFor) : undefined;
     const data = datas[n];
-    if (data) return [resultItem(plan, item, data, replaces)];
+    if (data) return [resultItem(plan, item, data, ownMatch, replaces)];
     const info = replacementFor ? search.replacement(item.id, replacementFor) : undefined;
     return info ? [replacementItem(info, replaces ?? '')] : [];
   });
@@ -209,7 +209,7 @@ function badges(texts: (string | undefined)[]): HTMLElement {
   return box;
 }
 
-function resultItem(plan: QueryPlan, hit: PageHit, data: PageData, replaces?: string): HTMLElement {
+function resultItem(plan: QueryPlan, hit: PageHit, data: PageData, ownMatch: boolean, replaces?: string): HTMLElement {
   const item = element('li', 'result');
   item.dataset.url = data.url;
   const superseded = data.meta.superseded === 'yes';
@@ -228,7 +228,7 @@ function resultItem(plan: QueryPlan, hit: PageHit, data: PageData, replaces?: st
       data.meta.kind,
       data.meta.status,
       superseded ? 'Superseded' : undefined,
-      hit.tier > 0 && !replaces ? 'Partial match' : undefined,
+      hit.tier > 0 && ownMatch ? 'Partial match' : undefined,
     ]),
   );
   if (replaces) item.append(element('p', 'result-note', `Replaces “${replaces}”, which matched your search.`));

@@ -214,7 +214,6 @@ export async function searchPage(
   const match = matchLevel(plan, best ? [{ tier: best.tier, missed }] : []);
   const placed = withReplacements(
     filtered,
-    (hit) => hit.document.id,
     (id) => replacementsOf(catalog, id),
     (id) => {
       const document = catalog.documents.get(id);
@@ -225,14 +224,14 @@ export async function searchPage(
   const expression = tierExpression(plan, 2) ?? tierExpression(plan, 0);
   const rowids = slice.flatMap(({ item }) => (item.rowid === undefined ? [] : [item.rowid]));
   const marks = expression && rowids.length > 0 ? await highlightRows(index, expression, rowids) : new Map();
-  const edges: SearchEdge[] = slice.map(({ item, replacementFor }, i) => {
+  const edges: SearchEdge[] = slice.map(({ item, replacementFor, ownMatch }, i) => {
     const mark = marks.get(item.document.id);
     return {
       cursor: cursorOf(offset + i),
       node: item.document,
       score: item.score,
       relevance: item.relevance,
-      match: replacementFor ? 'replacement' : item.tier === 0 ? 'all' : 'some',
+      match: !ownMatch ? 'replacement' : item.tier === 0 ? 'all' : 'some',
       replacementFor: replacementFor ? catalog.documents.get(replacementFor) : undefined,
       titleHighlight: marked(mark?.title ?? item.document.title),
       snippet: marked(mark?.snippet || item.document.summary),

@@ -57,7 +57,10 @@ const EdgeMatchEnum = builder.enumType('SearchHitMatch', {
   values: {
     ALL_WORDS: { value: 'all', description: 'It matches every meaningful word of the query.' },
     SOME_WORDS: { value: 'some', description: 'A partial match: it misses one or more words.' },
-    REPLACEMENT: { value: 'replacement', description: 'It replaces a result that matched (shown with it).' },
+    REPLACEMENT: {
+      value: 'replacement',
+      description: 'Shown, or ranked where it is, only because it replaces a document that matched.',
+    },
   } as const,
 });
 
@@ -78,7 +81,7 @@ const SearchEdgeRef = builder.objectRef<SearchEdge>('SearchEdge').implement({
     replacementFor: t.field({
       type: DocumentRef,
       nullable: true,
-      description: 'For a REPLACEMENT: the replaced document that matched the query.',
+      description: 'When it replaces a document that matched the query: that document.',
       resolve: (e) => e.replacementFor ?? null,
     }),
     titleHighlight: t.exposeString('titleHighlight', { description: 'Title, HTML-escaped, matches in <mark>.' }),
