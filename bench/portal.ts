@@ -219,7 +219,9 @@ const fetchedLine = (name: string, step: Fetched) =>
   process.stdout.write(
     `  ${name.padEnd(40)} ${kb(step.toResults).padStart(9)} to results, ${kb(step.bytes)} in all (${step.requests} requests)\n`,
   );
-process.stdout.write('Search bytes fetched (Pagefind and the search lexicon, as transferred, service worker blocked):\n');
+process.stdout.write(
+  'Search bytes fetched (Pagefind and the search lexicon, as transferred, service worker blocked):\n',
+);
 fetchedLine('first search (cold)', first);
 fetchedLine('further search: same words + a filter', narrowed);
 fetchedLine('further search: new words', second);

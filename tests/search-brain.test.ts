@@ -38,20 +38,24 @@ function lexicon() {
   for (const text of CORPUS)
     for (const word of new Set(searchableWords(text))) frequency.set(word, (frequency.get(word) ?? 0) + 1);
   return createLexicon(
-    lexiconData(frequency, [
-      lexiconTerm('failureMode', {
-        id: 'fastening.tool-fault.comms',
-        label: 'Tool communication lost',
-        aliases: ['E-104', 'comms lost'],
-      }),
-      lexiconTerm('equipment', { id: 'TG-301', label: 'Cordless nutrunner 301', aliases: ['gun 1'] }),
-      lexiconTerm('failureMode', {
-        id: 'leak.false-reject',
-        label: 'False leak reject',
-        aliases: ['pseudo-leak'],
-        description: 'A good part fails the leak test.',
-      }),
-    ]),
+    lexiconData(
+      frequency,
+      [
+        lexiconTerm('failureMode', {
+          id: 'fastening.tool-fault.comms',
+          label: 'Tool communication lost',
+          aliases: ['E-104', 'comms lost'],
+        }),
+        lexiconTerm('equipment', { id: 'TG-301', label: 'Cordless nutrunner 301', aliases: ['gun 1'] }),
+        lexiconTerm('failureMode', {
+          id: 'leak.false-reject',
+          label: 'False leak reject',
+          aliases: ['pseudo-leak'],
+          description: 'A good part fails the leak test.',
+        }),
+      ],
+      CORPUS.length,
+    ),
   );
 }
 

@@ -87,7 +87,7 @@ export async function buildSearchData(dist: string): Promise<SearchData> {
   const terms = dimensions.flatMap(([dimension, entries]) =>
     [...entries.values()].map((entry) => lexiconTerm(dimension, entry)),
   );
-  return { lexicon: lexiconData(frequency, terms), pages };
+  return { lexicon: lexiconData(frequency, terms, fragments.size), pages };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

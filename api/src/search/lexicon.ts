@@ -22,23 +22,27 @@ export interface LexiconTerm {
 
 /**
  * The serialised lexicon. Words are grouped by how many documents hold them — tiers of
- * 1, 2–3, 4–9 and 10 or more — each tier one sorted, space-separated string, which
- * compresses well and tells typo correction which of two close words is the likelier.
+ * 1, 2–3, 4–9, 10 or more, and "common" (10 or more and at least half the documents) —
+ * each tier one sorted, space-separated string, which compresses well and tells typo
+ * correction which of two close words is the likelier.
  */
 export interface LexiconData {
   version: 1;
-  words: [string, string, string, string];
+  words: [string, string, string, string, string];
   terms: LexiconTerm[];
 }
 
-/** Lower bounds of the document-frequency tiers. */
+/** Lower bounds of the document-frequency tiers below "common". */
 const TIERS = [1, 2, 4, 10] as const;
+const COMMON = 4;
 
 export interface Lexicon {
   /** Whether some document holds this word. */
   has(word: string): boolean;
-  /** 0 (in one document) to 3 (in ten or more); -1 when absent. */
+  /** 0 (in one document) to 4 (common); -1 when absent. */
   tier(word: string): number;
+  /** In at least half the documents (and ten or more): it tells documents apart hardly at all. */
+  isCommon(word: string): boolean;
   /** Corpus words with the same Porter stem ("dropping" → "drop", "dropped"), commonest first. */
   sameStem(word: string, limit?: number): string[];
   /** Whether some corpus word starts with `prefix`. */
@@ -52,16 +56,23 @@ export interface Lexicon {
   readonly terms: readonly LexiconTerm[];
 }
 
-/** Serialises corpus words (word → number of documents holding it) and terms. */
-export function lexiconData(documentFrequency: ReadonlyMap<string, number>, terms: LexiconTerm[]): LexiconData {
-  const tiers: string[][] = [[], [], [], []];
+/**
+ * Serialises corpus words (word → number of documents holding it) and terms; `documents`
+ * is how many documents the corpus has.
+ */
+export function lexiconData(
+  documentFrequency: ReadonlyMap<string, number>,
+  terms: LexiconTerm[],
+  documents: number,
+): LexiconData {
+  const tiers: string[][] = [[], [], [], [], []];
   for (const [word, count] of documentFrequency) {
     if (count < 1) continue;
-    const tier = TIERS.findLastIndex((bound) => count >= bound);
+    const tier = count >= 10 && count * 2 >= documents ? COMMON : TIERS.findLastIndex((bound) => count >= bound);
     tiers[tier]?.push(word);
   }
-  const join = (list: string[] | undefined) => (list ?? []).sort().join(' ');
-  return { version: 1, words: [join(tiers[0]), join(tiers[1]), join(tiers[2]), join(tiers[3])], terms };
+  const [a, b, c, d, e] = tiers.map((list) => list.sort().join(' '));
+  return { version: 1, words: [a ?? '', b ?? '', c ?? '', d ?? '', e ?? ''], terms };
 }
 
 /** A term's names and about-words from its taxonomy entry. */
@@ -115,6 +126,7 @@ export function createLexicon(data: LexiconData): Lexicon {
         .slice(0, limit);
     },
     tier: (word) => tierOf.get(word) ?? -1,
+    isCommon: (word) => tierOf.get(word) === COMMON,
     hasPrefix(prefix) {
       let low = 0;
       let high = sorted.length;

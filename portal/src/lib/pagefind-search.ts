@@ -105,9 +105,14 @@ export function createPagefindSearch(pagefind: PagefindApi, data: SearchData) {
     for (const result of list) if (!results.has(result.id)) results.set(result.id, result);
   };
 
-  /** Pages holding a word, with Pagefind's score for it. */
+  /**
+   * Pages holding a word, with Pagefind's score for it. Short words are searched exactly
+   * (see above); so are words in half the documents or more, whose score would tell
+   * pages apart hardly at all and costs Pagefind most to compute.
+   */
   function wordScores(word: string, prefix: boolean): Promise<Map<string, number>> {
-    const term = word.length < SHORT && !prefix ? `"${word}"` : word;
+    const exact = !prefix && (word.length < SHORT || lexicon.isCommon(word));
+    const term = exact ? `"${word}"` : word;
     let cached = wordCache.get(term);
     if (!cached) {
       cached = pagefind.search(term).then((response) => {

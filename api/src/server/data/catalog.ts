@@ -98,7 +98,7 @@ export async function loadCatalog(index: Client): Promise<Catalog> {
     },
     linksFrom: new Map(),
     linksTo: new Map(),
-    lexicon: createLexicon(lexiconData(new Map(), [])),
+    lexicon: createLexicon(lexiconData(new Map(), [], 0)),
     counts: { businessUnit: new Map(), process: new Map(), failureMode: new Map(), equipment: new Map() },
     tagged: { businessUnit: new Map(), process: new Map(), failureMode: new Map(), equipment: new Map() },
     superseded: new Set(),
@@ -163,7 +163,7 @@ export async function loadCatalog(index: Client): Promise<Catalog> {
     lexiconTerms.push(lexiconTerm(term.dimension, { ...term, description }));
   }
   const frequency = new Map((vocabulary?.rows ?? []).map((row) => [String(row.word), Number(row.documents)]));
-  catalog.lexicon = createLexicon(lexiconData(frequency, lexiconTerms));
+  catalog.lexicon = createLexicon(lexiconData(frequency, lexiconTerms, catalog.documents.size));
   return catalog;
 }
 
