@@ -78,7 +78,7 @@ describe('portal in Chromium', () => {
     const page = await open('/');
     await search(page, 'click wrench guide pin bolts station 30');
     const results = page.locator('.results .result');
-    const replaced = results.filter({ hasText: 'every 2 hours (replaced)' });
+    const replaced = results.filter({ has: page.locator('.result-title', { hasText: 'every 2 hours (replaced)' }) });
     await expect.poll(() => replaced.count()).toBe(1);
     expect(await replaced.getAttribute('class')).toContain('result-demoted');
     expect(await replaced.locator('.badge').allTextContents()).toEqual(['Lesson', 'Deprecated', 'Superseded']);
