@@ -1,10 +1,12 @@
 /**
- * Reuse events: ingest (idempotent by client id, one statement per batch, durable before
+ * Reuse events: ingest (idempotent by client id, one transaction per batch, durable before
  * it is acknowledged) and the aggregates integrations read. SQL with bound arguments only.
  */
 import type { Client, InValue } from '@libsql/client';
+import type { FeedbackDetail } from '../../feedback/feedback-rules.ts';
+import { feedbackInserts } from '../../feedback/feedback-store.ts';
 
-export const EVENT_KINDS = ['view', 'download', 'citation', 'helpful', 'not_helpful', 'search'] as const;
+export const EVENT_KINDS = ['view', 'download', 'citation', 'helpful', 'not_helpful', 'search', 'feedback'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** An event that passed validation. */
@@ -16,11 +18,14 @@ export interface ReuseEvent {
   reference: string | null;
   query: string | null;
   resultCount: number | null;
+  /** FEEDBACK only: why it did not help, where, and the reader's words. */
+  feedback?: FeedbackDetail | null;
 }
 
 /**
- * Stores a batch in one statement (one transaction). Replayed client ids are ignored, so
- * a client may resend a batch it is unsure about. Returns how many were new.
+ * Stores a batch in one transaction: the events in one statement, then the detail of any
+ * feedback among them. Replayed client ids are ignored, so a client may resend a batch it
+ * is unsure about. Returns how many were new.
  */
 export async function recordEvents(
   events: Client,
@@ -48,6 +53,7 @@ export async function recordEvents(
               VALUES ${values} ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
         args,
       },
+      ...feedbackInserts(batch),
     ],
     'write',
   );
@@ -64,6 +70,7 @@ export const emptyCounts = (): ReuseCounts => ({
   helpful: 0,
   not_helpful: 0,
   search: 0,
+  feedback: 0,
 });
 
 export type Interval = 'day' | 'week' | 'month';
@@ -176,6 +183,8 @@ export const REUSE_WEIGHTS: Record<EventKind, number> = {
   view: 0.2,
   search: 0,
   not_helpful: -2,
+  // Feedback is not reuse: its "didn't help" vote already counts, the reason does not again.
+  feedback: 0,
 };
 export const REUSE_HALF_LIFE_DAYS = 90;
 

@@ -9,6 +9,8 @@ import './taxonomy.ts';
 import './search.ts';
 import './actions.ts';
 import './metrics.ts';
+import './feedback.ts';
+import './feedback-metrics.ts';
 import './events.ts';
 
 let schema: GraphQLSchema | undefined;
