@@ -4,11 +4,12 @@
  * (`HANSEI_DB_AUTH_TOKEN` for Turso/sqld). The index is rebuildable; the events are not,
  * so they never share a database.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Client } from '@libsql/client';
 import { EVENTS_MIGRATIONS } from '../events/migrations.ts';
 import { INDEX_MIGRATIONS } from '../index/migrations.ts';
-import { migrate, openDatabase } from './database.ts';
+import { isRemote, migrate, openDatabase } from './database.ts';
 
 /** The default data folder, relative to the working directory. */
 export const DEFAULT_DATA_DIR = '.hansei';
@@ -42,4 +43,18 @@ export async function openEvents(config: StorageConfig): Promise<Client> {
   const client = await openDatabase({ location: config.events, authToken: config.authToken, durability: 'durable' });
   await migrate(client, EVENTS_MIGRATIONS);
   return client;
+}
+
+/** True when a database location is a server, or a local file that exists. */
+export function databaseExists(location: string): boolean {
+  if (isRemote(location)) return true;
+  return existsSync(location.startsWith('file:') ? new URL(location).pathname : resolve(location));
+}
+
+/**
+ * Opens the events store only when it exists: read-only commands (review, handover,
+ * feedback stats) must not leave an empty store behind where none was.
+ */
+export async function openEventsIfPresent(config: StorageConfig): Promise<Client | undefined> {
+  return databaseExists(config.events) ? openEvents(config) : undefined;
 }

@@ -3,11 +3,9 @@
  * document (one bulk `git log` of the content folder, renames followed) and the "not
  * helpful" votes of the events store (read only when that store exists).
  */
-import { existsSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { ParsedDocument } from '../content/document.ts';
-import { isRemote } from '../db/database.ts';
-import { openEvents, type StorageConfig } from '../db/storage.ts';
+import { openEventsIfPresent, type StorageConfig } from '../db/storage.ts';
 import { findRepository, headCommit, logChanges } from '../git/git.ts';
 import { versionsFromLog } from '../index/history.ts';
 import type { Change, DailyVotes } from './staleness.ts';
@@ -36,12 +34,9 @@ export async function documentHistory(
 
 /** "Not helpful" votes per document id and day, or `undefined` when there is no events store. */
 export async function notHelpfulVotes(config: StorageConfig): Promise<Map<string, DailyVotes[]> | undefined> {
-  if (!isRemote(config.events)) {
-    const path = config.events.startsWith('file:') ? new URL(config.events).pathname : resolve(config.events);
-    // Opening would create an empty store; a missing one just means no votes were recorded here.
-    if (!existsSync(path)) return undefined;
-  }
-  const events = await openEvents(config);
+  // Opening would create an empty store; a missing one just means no votes were recorded here.
+  const events = await openEventsIfPresent(config);
+  if (!events) return undefined;
   try {
     const result = await events.execute({
       sql: 'SELECT document_id, day, count FROM event_daily WHERE kind = ? ORDER BY document_id, day',

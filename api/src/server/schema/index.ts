@@ -11,6 +11,7 @@ import './actions.ts';
 import './metrics.ts';
 import './feedback.ts';
 import './feedback-metrics.ts';
+import './handover.ts';
 import './events.ts';
 
 let schema: GraphQLSchema | undefined;

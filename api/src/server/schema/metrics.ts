@@ -7,7 +7,6 @@ import type { Dimension } from '../../index/document-rows.ts';
 import { hasScope, type Scope } from '../auth.ts';
 import type { Context } from '../context.ts';
 import type { DocumentRecord, TermRecord } from '../data/catalog.ts';
-import { unitOf, words } from '../data/catalog.ts';
 import {
   countsByDocument,
   emptyCounts,
@@ -16,6 +15,7 @@ import {
   timeSeries,
   zeroResultSearches,
 } from '../data/events-store.ts';
+import { routeSearchGap } from '../data/search-gaps.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
 import {
@@ -244,35 +244,6 @@ const SearchGapRef = builder
     }),
   });
 
-/** The taxonomy term whose label or alias shares most words with a query. */
-function closestTerm(ctx: Context, query: string): { dimension: Dimension; term: TermRecord } | undefined {
-  const wanted = new Set(words(query));
-  let best: { dimension: Dimension; term: TermRecord; score: number } | undefined;
-  for (const dimension of ['equipment', 'failureMode', 'process'] as const) {
-    for (const term of ctx.catalog.terms[dimension].values()) {
-      const names = [term.id, term.label, ...term.aliases].map((name) => words(name));
-      const score = Math.max(
-        ...names.map((name) => name.filter((w) => wanted.has(w)).length / Math.max(name.length, 1)),
-      );
-      if (score > 0 && (!best || score > best.score)) best = { dimension, term, score };
-    }
-  }
-  return best;
-}
-
-/** Stewards for a term: of the equipment's unit, else of the unit with most documents on it. */
-function stewardsFor(ctx: Context, dimension: Dimension, term: TermRecord): TermRecord[] {
-  let unitId = dimension === 'equipment' ? String(term.data.business_unit ?? '') : undefined;
-  if (!unitId) {
-    const perUnit = new Map<string, number>();
-    for (const d of documentsOf(ctx, dimension, term.id))
-      perUnit.set(d.businessUnit, (perUnit.get(d.businessUnit) ?? 0) + 1);
-    unitId = [...perUnit].sort((a, b) => b[1] - a[1])[0]?.[0];
-  }
-  const unit = unitId ? unitOf(ctx.catalog, unitId) : undefined;
-  return (unit?.stewards ?? []).flatMap((id) => ctx.catalog.terms.person.get(id) ?? []);
-}
-
 builder.queryFields((t) => ({
   topReused: t.field({
     type: [DocumentReuseRef],
@@ -333,11 +304,11 @@ builder.queryFields((t) => ({
       const { from, to } = range(ctx, args.from, args.to);
       const gaps = await zeroResultSearches(ctx.events, from, to, listLimit(args.first, 20));
       return gaps.map((gap) => {
-        const closest = closestTerm(ctx, gap.query);
+        const route = routeSearchGap(ctx.catalog, gap.query);
         return {
           ...gap,
-          term: closest ? { dimension: closest.dimension, id: closest.term.id, label: closest.term.label } : null,
-          stewards: closest ? stewardsFor(ctx, closest.dimension, closest.term) : [],
+          term: route ? { dimension: route.dimension, id: route.term.id, label: route.term.label } : null,
+          stewards: route?.stewards ?? [],
         };
       });
     },
