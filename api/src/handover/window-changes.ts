@@ -83,7 +83,7 @@ export async function createChangeHistory(
   let ownParser: DocumentParser | undefined;
   // Windows slide with the clock but their ends move only when a commit lands.
   const windows = new LRUCache<string, Promise<WindowChanges>>({ max: 32 });
-  const facts = new LRUCache<string, { value: DocumentFacts | null }>({ max: 4000 });
+  const facts = new LRUCache<string, { value: DocumentFacts | null; lines: number }>({ max: 4000 });
 
   const read = async (from: string | undefined, to: string): Promise<WindowChanges> => {
     const start = from ?? (await emptyTree(repo));
@@ -93,37 +93,60 @@ export async function createChangeHistory(
     if (tree.length === 0) return { fromCommit: from ?? null, toCommit: to, documents: [] };
     const reader = createBlobReader(repo);
     try {
-      const parse = async (blob: string | undefined, path: string): Promise<DocumentFacts | null> => {
-        if (!blob) return null;
+      const parse = async (
+        blob: string | undefined,
+        path: string,
+      ): Promise<{ value: DocumentFacts | null; lines: number }> => {
+        if (!blob) return { value: null, lines: 0 };
         const cached = facts.get(blob);
-        if (cached) return cached.value;
+        if (cached) return cached;
         const bytes = await reader.read(blob);
         parser ??= ownParser = createParserPool({ workers: 1 });
         const document = bytes ? (await parser.parse(path, bytes)).document : undefined;
-        const value = document ? documentFacts(document) : null;
-        facts.set(blob, { value });
-        return value;
+        const entry = { value: document ? documentFacts(document) : null, lines: bytes ? countLines(bytes) : 0 };
+        facts.set(blob, entry);
+        return entry;
       };
-      const documents = await Promise.all(
-        tree.map(async (change): Promise<DocumentDelta> => {
+      const deltas = await Promise.all(
+        tree.map(async (change): Promise<DocumentDelta[]> => {
           const path = change.path.slice(base.length);
           const previousPath = change.from?.slice(base.length) ?? null;
           const [before, after] = await Promise.all([
             parse(change.oldBlob, previousPath ?? path),
             parse(change.newBlob, path),
           ]);
-          return {
-            path,
-            previousPath,
-            status: change.status,
-            linesAdded: change.added,
-            linesRemoved: change.removed,
-            before,
-            after,
-            commits: [],
-          };
+          const delta = { path, previousPath, before: before.value, after: after.value };
+          // Git pairs a deleted file with a similar new one as a rename; two documents with
+          // different ids are a removal and an addition, however alike their text.
+          if (previousPath !== null && before.value && after.value && before.value.id !== after.value.id) {
+            return [
+              {
+                ...delta,
+                path: previousPath,
+                previousPath: null,
+                status: 'D',
+                linesAdded: 0,
+                linesRemoved: before.lines,
+                after: null,
+                commits: [],
+              },
+              {
+                ...delta,
+                previousPath: null,
+                status: 'A',
+                linesAdded: after.lines,
+                linesRemoved: 0,
+                before: null,
+                commits: [],
+              },
+            ];
+          }
+          return [
+            { ...delta, status: change.status, linesAdded: change.added, linesRemoved: change.removed, commits: [] },
+          ];
         }),
       );
+      const documents = deltas.flat();
       const log = await logChanges(repo, from ? `${from}..${to}` : to, prefix);
       attributeCommits(log, documents, base);
       return { fromCommit: from ?? null, toCommit: to, documents };
@@ -175,4 +198,11 @@ function attributeCommits(log: readonly LogCommit[], documents: DocumentDelta[],
       }
     }
   }
+}
+
+/** Lines in a file, as `git diff --numstat` counts them (a last line without a newline counts). */
+function countLines(bytes: Uint8Array): number {
+  let lines = 0;
+  for (const byte of bytes) if (byte === 10) lines++;
+  return bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? lines + 1 : lines;
 }
