@@ -5,7 +5,7 @@
  * with a new, empty profile.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,14 +27,37 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** Builds the portal the way `npm start` does: events go to /graphql on the same origin. */
+const LOCK = join(REPO_ROOT, 'portal/.build-lock');
+const STAMP = join(PORTAL_DIST, '.built-for-test-run');
+
+/**
+ * Builds the portal the way `npm start` does: events go to /graphql on the same origin.
+ * Test files run in parallel and share `portal/dist`: one builds while the others wait
+ * (a lock folder), and a build made in the same test run (same vitest process) is reused.
+ */
 export async function buildPortal(): Promise<void> {
-  await run('npm', ['run', 'build', '-w', 'portal'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, HANSEI_API_URL: '/graphql', ASTRO_TELEMETRY_DISABLED: '1' },
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 300_000,
-  });
+  const runId = String(process.ppid);
+  for (let waited = 0; ; waited += 250) {
+    try {
+      await mkdir(LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || waited > 600_000) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    if ((await readFile(STAMP, 'utf8').catch(() => '')) === runId) return;
+    await run('npm', ['run', 'build', '-w', 'portal'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, HANSEI_API_URL: '/graphql', ASTRO_TELEMETRY_DISABLED: '1' },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 300_000,
+    });
+    await writeFile(STAMP, runId);
+  } finally {
+    await rm(LOCK, { recursive: true, force: true });
+  }
 }
 
 export interface PortalServer {
@@ -43,12 +66,17 @@ export interface PortalServer {
   stop(): Promise<void>;
 }
 
-/** Indexes content/ into a temp data folder and serves API and portal on one port. */
-export async function startPortal(): Promise<PortalServer> {
+/**
+ * Indexes content/ (or `options.content`, a content folder with its own git history) into
+ * a temp data folder and serves API and portal on one port.
+ */
+export async function startPortal(options: { content?: string } = {}): Promise<PortalServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hansei-portal-'));
-  const indexed = await runCli(['index', '--data', dataDir]);
+  const content = options.content ? ['--content', options.content] : [];
+  const indexed = await runCli(['index', '--data', dataDir, ...content]);
   if (indexed.code !== 0 && indexed.code !== 1) throw new Error(`hansei index failed: ${indexed.stderr}`);
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data', dataDir, '--portal', PORTAL_DIST], {
+  const serve = [CLI, 'serve', '--port', '0', '--data', dataDir, '--portal', PORTAL_DIST, ...content];
+  const child = spawn(process.execPath, serve, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

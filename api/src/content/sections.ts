@@ -74,7 +74,8 @@ const SECTION_TITLES: Record<string, (attributes: Record<string, AttributeValue>
 /** Sections the document page adds around the body, by kind. */
 export const PAGE_SECTIONS = {
   problemStatement: { anchor: 'problem-statement', title: 'Problem statement' },
-  correctiveActions: { anchor: 'corrective-actions', title: 'Corrective actions' },
+  // Not "Corrective actions": RCA bodies often have a Markdown heading of that name.
+  correctiveActions: { anchor: 'action-status', title: 'Action status' },
 } as const;
 
 /** The anchor of a heading: its GitHub-style slug, bounded. */
