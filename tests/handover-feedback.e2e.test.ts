@@ -11,6 +11,10 @@ import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContent } from '../api/src/content/load-content.ts';
+import { createParserPool } from '../api/src/content/parse-pool.ts';
+import { sectionsOf } from '../api/src/content/sections.ts';
+import { createWorkingTreeSource } from '../api/src/content/source.ts';
 import { openEvents, storageConfig } from '../api/src/db/storage.ts';
 import { recordEvents } from '../api/src/server/data/events-store.ts';
 import { REPO_ROOT, runCli } from './helpers/cli.ts';
@@ -280,6 +284,31 @@ describe('feedback with a reason, in Chromium', () => {
       're-pair-the-tool-if-e-104-shows',
     );
     expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('sections', () => {
+  it('are the same on every page as in the content model: feedback and the API name them alike', async () => {
+    const parser = createParserPool({ workers: 1 });
+    const content = await loadContent({ source: createWorkingTreeSource(join(REPO_ROOT, 'content')), parser }).finally(
+      () => parser.close(),
+    );
+    const page = await browser.context.newPage();
+    let compared = 0;
+    for (const result of content.results) {
+      const parsed = result.document;
+      if (!parsed) continue;
+      await page.goto(`${server.url}/docs/${parsed.frontMatter.id}/`);
+      const onPage = await page.evaluate(() =>
+        [...document.querySelectorAll('article [data-section][id], article .doc-body :is(h2, h3)[id]')].map(
+          (h) => h.id,
+        ),
+      );
+      expect(new Set(onPage), parsed.frontMatter.id).toEqual(new Set(sectionsOf(parsed).map((s) => s.anchor)));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(30);
     await page.close();
   });
 });
