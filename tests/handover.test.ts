@@ -19,6 +19,7 @@ import { loadCatalog } from '../api/src/server/data/catalog.ts';
 import { recordEvents } from '../api/src/server/data/events-store.ts';
 import { createHanseiServer } from '../api/src/server/yoga.ts';
 import { runCli } from './helpers/cli.ts';
+import { createTestRepo } from './helpers/git-repo.ts';
 import { createHandoverPlant, type PlantHistory, WINDOW } from './helpers/handover-plant.ts';
 
 let plant: PlantHistory;
@@ -348,6 +349,29 @@ describe('handover in the API', () => {
     for (const since of ['forever', '45d']) {
       const { errors } = await ask({ unit: 'press', since });
       expect(errors?.map((e) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+    }
+  });
+
+  it('says it has no git history when its repository does not hold the indexed commit', async () => {
+    const other = await createTestRepo();
+    const foreign = (await createChangeHistory(other.dir)) as ChangeHistory;
+    try {
+      await other.write('README.md', 'another clone\n');
+      await other.commit('Elsewhere', '2026-11-22T20:00:00Z');
+      const yoga = createHanseiServer({ index, events, history: foreign, now: () => new Date(WINDOW.until) });
+      const response = await yoga.fetch('http://hansei.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: '{ handover(businessUnit: "press") { sources { git events } changed { documentId } } }',
+        }),
+      });
+      const { data, errors } = (await response.json()) as { data?: { handover: unknown }; errors?: unknown };
+      expect(errors).toBeUndefined();
+      expect(data?.handover).toEqual({ sources: { git: false, events: true }, changed: [] });
+    } finally {
+      await foreign.close();
+      await other.remove();
     }
   });
 

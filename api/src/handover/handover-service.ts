@@ -4,13 +4,14 @@
  * (searches nothing answered) — and builds it. The CLI and the API both call this.
  */
 import type { Client } from '@libsql/client';
+import { GitError } from '../git/git.ts';
 import { type Catalog, type TermRecord, words } from '../server/data/catalog.ts';
 import { loadActions, loadPrompts } from '../server/data/document-details.ts';
 import { routeSearchGap, searchGapsBetween } from '../server/data/search-gaps.ts';
 import { buildHandover, type HandoverDigest, type KpiTrigger, unitDeltas } from './handover.ts';
 import { type CurrentDocument, pickPrompt, rankPromptSources } from './handover-prompt.ts';
 import type { HandoverWindow } from './handover-window.ts';
-import type { ChangeHistory } from './window-changes.ts';
+import type { ChangeHistory, WindowChanges } from './window-changes.ts';
 
 export interface HandoverSources {
   index: Client;
@@ -76,6 +77,24 @@ export async function indexedCommit(index: Client): Promise<string | undefined> 
   return String(rows[0]?.value ?? '') || undefined;
 }
 
+/**
+ * The window's changes, or `undefined` when this history does not hold the commit the
+ * index was built from (an index of another clone, or history rewritten since): the
+ * digest then says it has no git history instead of failing.
+ */
+async function changesOrNone(
+  history: ChangeHistory,
+  head: string,
+  window: HandoverWindow,
+): Promise<WindowChanges | undefined> {
+  try {
+    return await history.changes(head, window.since, window.until);
+  } catch (error) {
+    if (error instanceof GitError) return undefined;
+    throw error;
+  }
+}
+
 /** The digest of a unit (by id) for a window; `undefined` when the unit is unknown. */
 export async function composeHandover(
   sources: HandoverSources,
@@ -87,7 +106,7 @@ export async function composeHandover(
   if (!unit) return undefined;
   const documents = documentsOf(catalog);
   const head = history ? await indexedCommit(index) : undefined;
-  const changes = history && head ? await history.changes(head, window.since, window.until) : undefined;
+  const changes = history && head ? await changesOrNone(history, head, window) : undefined;
   const rcaIds = [...documents.values()].filter((d) => d.kind === 'rca' && d.businessUnit === unit.id).map((d) => d.id);
   const ranked = rankPromptSources(unitDeltas(changes?.documents ?? [], unit.id), documents, unit.id);
   const candidates = ranked.slice(0, PROMPT_CANDIDATES).map((source) => source.sopId);
