@@ -161,7 +161,7 @@ describe('hansei review: staleness signals', () => {
       ['c.steward', 'cleo', ['LL-0005']],
     ]);
     expect(itemOf('LL-0006')).toBeUndefined();
-    expect(queue.totals).toEqual({ overdue: 5, dueSoon: 1, provisional: 1 });
+    expect(queue.totals).toEqual({ overdue: 5, dueSoon: 1, provisional: 1, openFeedback: 0 });
   });
 
   it('scores each unit by its approved documents within SLA', () => {

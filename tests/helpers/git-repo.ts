@@ -14,7 +14,10 @@ export interface TestRepo {
   dir: string;
   git(...args: string[]): Promise<string>;
   write(path: string, text: string): Promise<void>;
-  /** Stages everything and commits with author and committer date `date` (YYYY-MM-DD). */
+  /**
+   * Stages everything and commits with author and committer date `date`: YYYY-MM-DD (noon
+   * UTC) or an ISO 8601 instant.
+   */
   commit(message: string, date: string, author?: string): Promise<string>;
   remove(): Promise<void>;
 }
@@ -34,7 +37,7 @@ export async function createTestRepo(): Promise<TestRepo> {
       await writeFile(join(dir, path), text);
     },
     async commit(message, date, author = 'Test Steward <steward@example.com>') {
-      const stamp = `${date}T12:00:00+00:00`;
+      const stamp = date.includes('T') ? date : `${date}T12:00:00+00:00`;
       await git('add', '-A');
       await run('git', ['commit', '-q', '--allow-empty', '-m', message, `--author=${author}`], {
         cwd: dir,

@@ -86,12 +86,17 @@ export interface PortalServer {
   stop(): Promise<void>;
 }
 
-/** Indexes content/ into a temp data folder and serves API and portal on one port. */
-export async function startPortal(): Promise<PortalServer> {
+/**
+ * Indexes content/ (or `options.content`, a content folder with its own git history) into
+ * a temp data folder and serves API and portal on one port.
+ */
+export async function startPortal(options: { content?: string } = {}): Promise<PortalServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hansei-portal-'));
-  const indexed = await runCli(['index', '--data', dataDir]);
+  const content = options.content ? ['--content', options.content] : [];
+  const indexed = await runCli(['index', '--data', dataDir, ...content]);
   if (indexed.code !== 0 && indexed.code !== 1) throw new Error(`hansei index failed: ${indexed.stderr}`);
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data', dataDir, '--portal', PORTAL_DIST], {
+  const serve = [CLI, 'serve', '--port', '0', '--data', dataDir, '--portal', PORTAL_DIST, ...content];
+  const child = spawn(process.execPath, serve, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,6 +6,8 @@
 import { runCheck } from './check-command.ts';
 import { runCodeowners } from './codeowners-command.ts';
 import { CliError, type Command } from './command.ts';
+import { runFeedback } from './feedback-command.ts';
+import { runHandover } from './handover-command.ts';
 import { runIndexCommand } from './index-command.ts';
 import { runNew } from './new-command.ts';
 import { runReview } from './review-command.ts';
@@ -16,6 +18,8 @@ import { runToken } from './token-command.ts';
 const COMMANDS: Record<string, Command> = {
   check: runCheck,
   codeowners: runCodeowners,
+  feedback: runFeedback,
+  handover: runHandover,
   index: runIndexCommand,
   new: runNew,
   review: runReview,
@@ -31,6 +35,8 @@ Usage: hansei <command> [options]
 Commands:
   check [paths…]   validate content: front matter, taxonomy terms, references, MDX
   codeowners       route each document to its unit's stewards in CODEOWNERS
+  feedback         close frontline feedback with the commit that fixed it; its metrics
+  handover         what changed in a unit's knowledge since the last shift
   index            index content from git or the working tree into libsql
   new <kind>       start a lesson, SOP or RCA from a template with the next free id
   review           what each steward must verify, and why; trust score per unit

@@ -9,7 +9,7 @@ import { suggest } from '../content/taxonomy.ts';
 import { DEFAULT_DATA_DIR, storageConfig } from '../db/storage.ts';
 import { formatReview, REVIEW_FORMATS, type ReviewFormat } from '../review/review-format.ts';
 import { buildReviewQueue } from '../review/review-queue.ts';
-import { documentHistory, notHelpfulVotes } from '../review/review-sources.ts';
+import { documentHistory, notHelpfulVotes, openFeedback } from '../review/review-sources.ts';
 import { DUE_SOON_DAYS, isoToday } from '../review/review-state.ts';
 import { NOT_HELPFUL_THRESHOLD } from '../review/staleness.ts';
 import { CliError, type Command, parseCommandArgs, parseDateOption } from './command.ts';
@@ -27,7 +27,9 @@ and why:
   - "not helpful" votes since its last review reached the threshold (when the events
     store exists);
   - corrective actions of an RCA are past due.
-Lessons whose RCA still has open corrective actions are listed as provisional. Ends
+Lessons whose RCA still has open corrective actions are listed as provisional; open
+frontline feedback ("didn't help", "suggest a change") is listed per document and
+section, newest first (close it with "hansei feedback close"). Ends
 with the trust score of each business unit: the share of its approved documents within
 their review SLA. Documents with errors are left out (run "hansei check").
 
@@ -86,9 +88,10 @@ export const runReview: Command = async (argv) => {
     process.stderr.write(`warning: ${skipped} document(s) with errors are left out; run "npx hansei check"\n`);
   }
 
-  const [history, notHelpful] = await Promise.all([
+  const [history, notHelpful, feedback] = await Promise.all([
     documentHistory(selection.root, documents),
     notHelpfulVotes(storageConfig(values.data)),
+    openFeedback(storageConfig(values.data)),
   ]);
   const queue = buildReviewQueue({
     documents,
@@ -97,6 +100,7 @@ export const runReview: Command = async (argv) => {
     notHelpfulThreshold: threshold,
     ...(history ? { history } : {}),
     ...(notHelpful ? { notHelpful } : {}),
+    ...(feedback ? { feedback } : {}),
     ...(values.unit !== undefined ? { unit: values.unit } : {}),
     ...(values.steward !== undefined ? { steward: values.steward } : {}),
   });

@@ -2,7 +2,10 @@
  * `hansei serve`: the GraphQL API over the index and the events store.
  */
 
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DEFAULT_DATA_DIR, openEvents, openIndex, storageConfig } from '../db/storage.ts';
+import { createChangeHistory } from '../handover/window-changes.ts';
 import { loadTokens } from '../server/auth.ts';
 import { listen } from '../server/listen.ts';
 import { staticFiles } from '../server/static-files.ts';
@@ -20,6 +23,8 @@ Options:
   --host <addr>     address to listen on (default: 127.0.0.1; 0.0.0.0 for all)
   --data <dir>      data folder (default: ${DEFAULT_DATA_DIR}, or $HANSEI_DATA_DIR)
   --portal <dir>    also serve this static site (the built portal, portal/dist) at /
+  --content <dir>   content folder whose git history the handover digest reads
+                    (default: ./content when it exists)
   -h, --help        show this help
 
 Environment:
@@ -38,6 +43,7 @@ export const runServe: Command = async (argv) => {
       host: { type: 'string', default: '127.0.0.1' },
       data: { type: 'string' },
       portal: { type: 'string' },
+      content: { type: 'string' },
     },
     USAGE,
   );
@@ -56,10 +62,16 @@ export const runServe: Command = async (argv) => {
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
+  const contentDir = resolve(values.content ?? 'content');
+  if (values.content !== undefined && !existsSync(contentDir))
+    throw new CliError(`--content: no folder at "${values.content}"`);
+  // Without git history the digest still lists actions and searches, and says so.
+  const history = existsSync(contentDir) ? await createChangeHistory(contentDir) : undefined;
   const yoga = createHanseiServer({
     index,
     events,
     tokens,
+    ...(history ? { history } : {}),
     limits: { introspection: process.env.HANSEI_INTROSPECTION !== 'false' },
     graphiql: process.env.HANSEI_GRAPHIQL !== 'false',
     trustProxy: process.env.HANSEI_TRUST_PROXY === 'true',
@@ -86,6 +98,7 @@ export const runServe: Command = async (argv) => {
   });
   process.stdout.write('shutting down\n');
   await listening.close();
+  await history?.close();
   index.close();
   events.close();
   return 0;

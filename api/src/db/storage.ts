@@ -45,13 +45,16 @@ export async function openEvents(config: StorageConfig): Promise<Client> {
   return client;
 }
 
+/** True when a database location is a server, or a local file that exists. */
+export function databaseExists(location: string): boolean {
+  if (isRemote(location)) return true;
+  return existsSync(location.startsWith('file:') ? new URL(location).pathname : resolve(location));
+}
+
 /**
- * Opens the events store to read it, without creating or migrating it: undefined when a
- * local store does not exist (a build on a machine that never served the API).
+ * Opens the events store only when it exists: read-only commands (review, handover,
+ * feedback stats) must not leave an empty store behind where none was.
  */
 export async function openEventsIfPresent(config: StorageConfig): Promise<Client | undefined> {
-  const local = !isRemote(config.events);
-  const path = config.events.startsWith('file:') ? new URL(config.events).pathname : resolve(config.events);
-  if (local && !existsSync(path)) return undefined;
-  return openDatabase({ location: config.events, authToken: config.authToken, durability: 'durable' });
+  return databaseExists(config.events) ? openEvents(config) : undefined;
 }

@@ -1,6 +1,6 @@
 /**
- * Schema of the events store: reuse events (views, downloads, citations, votes, searches)
- * and their daily aggregates. Not rebuildable — no reindex ever touches this database.
+ * Schema of the events store: reuse events (views, downloads, citations, votes, searches,
+ * frontline feedback), their daily aggregates, and the commits stewards linked to feedback. Not rebuildable — no reindex ever touches this database.
  */
 import type { Migration } from '../db/database.ts';
 
@@ -50,6 +50,32 @@ export const EVENTS_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
+    name: 'frontline feedback and the commits that fixed it',
+    statements: [
+      // The detail of a FEEDBACK event (its row in `events` holds the document, the time
+      // and the client id that makes replays harmless). Bounded by the feedback rules.
+      `CREATE TABLE feedback (
+        event_seq INTEGER PRIMARY KEY REFERENCES events (seq),
+        reason TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        section TEXT,
+        text TEXT
+      )`,
+      // A steward's link from feedback to the commit that fixed it: written once, never
+      // rebuilt (the reader was told "updated after your feedback" on the strength of it).
+      `CREATE TABLE feedback_fixes (
+        event_seq INTEGER PRIMARY KEY REFERENCES feedback (event_seq),
+        commit_sha TEXT NOT NULL,
+        commit_date TEXT NOT NULL,
+        commit_message TEXT NOT NULL,
+        closed_at TEXT NOT NULL,
+        closed_by TEXT NOT NULL,
+        note TEXT
+      )`,
+    ],
+  },
+  {
+    version: 4,
     name: 'how well a search matched, for the search-gap report',
     statements: [
       // strong | weak | none, as the searching client saw it; NULL for events before this.

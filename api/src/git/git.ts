@@ -195,3 +195,112 @@ export async function logChanges(repo: string, range: string, prefix: string): P
   }
   return commits;
 }
+
+/** Git's date format for `--before`: seconds, UTC. */
+function gitDate(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} +0000`;
+}
+
+/**
+ * The commit that was current at `date` on the first-parent line of `ref` (the last one
+ * committed at or before it), or `undefined` when the line is younger than `date`. The
+ * first-parent line is what landed on the branch, so a merged pull request counts from
+ * its merge, whatever the dates of its own commits.
+ */
+export async function commitAt(repo: string, ref: string, date: Date): Promise<string | undefined> {
+  const out = (
+    await git(repo, ['rev-list', '-1', '--first-parent', `--before=${gitDate(date)}`, ref, '--'])
+  ).toString();
+  return out.trim() || undefined;
+}
+
+/** The id of the empty tree: the "before" of a diff from the start of history. */
+export async function emptyTree(repo: string): Promise<string> {
+  return (await git(repo, ['hash-object', '-t', 'tree', '/dev/null'])).toString().trim();
+}
+
+/** One file that differs between two trees, with its blobs and line counts. */
+export interface TreeChange {
+  status: 'A' | 'M' | 'D' | 'R';
+  /** Path in the newer tree (the older one for deletions), relative to the repository. */
+  path: string;
+  /** Path in the older tree, for renames. */
+  from?: string;
+  /** Blob ids before and after (`undefined` for an added or deleted side). */
+  oldBlob: string | undefined;
+  newBlob: string | undefined;
+  /** Lines added and removed (0 for binary files). */
+  added: number;
+  removed: number;
+}
+
+const NO_BLOB = /^0+$/;
+
+/**
+ * The files under `prefix` that differ between two commits (or trees), renames detected,
+ * with blob ids and line counts, in one `git diff --raw --numstat`.
+ */
+export async function diffTrees(repo: string, from: string, to: string, prefix: string): Promise<TreeChange[]> {
+  const out = (
+    await git(repo, ['diff', '--raw', '--numstat', '-M', '-z', '--no-abbrev', from, to, '--', prefix || '.'])
+  ).toString('utf8');
+  const tokens = out.split('\0');
+  const changes = new Map<string, TreeChange>();
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] ?? '';
+    if (!token) continue;
+    if (token.startsWith(':')) {
+      // ":<old mode> <new mode> <old blob> <new blob> <status>" then the path(s)
+      const [, , oldBlob = '', newBlob = '', status = ''] = token.slice(1).split(' ');
+      const kind = status[0];
+      const blobs = {
+        oldBlob: NO_BLOB.test(oldBlob) ? undefined : oldBlob,
+        newBlob: NO_BLOB.test(newBlob) ? undefined : newBlob,
+        added: 0,
+        removed: 0,
+      };
+      if (kind === 'R' || kind === 'C') {
+        const previous = tokens[++i] ?? '';
+        const path = tokens[++i] ?? '';
+        changes.set(
+          path,
+          kind === 'R' ? { status: 'R', path, from: previous, ...blobs } : { status: 'A', path, ...blobs },
+        );
+      } else {
+        const path = tokens[++i] ?? '';
+        const known = kind === 'A' || kind === 'D' ? kind : 'M'; // T (type change) and friends
+        changes.set(path, { status: known, path, ...blobs });
+      }
+    } else {
+      // "<added> TAB <removed> TAB <path>", or an empty path followed by "<from>" "<to>"
+      const [added = '0', removed = '0', path = ''] = token.split('\t');
+      let target = path;
+      if (!target) {
+        i += 2;
+        target = tokens[i] ?? '';
+      }
+      const change = changes.get(target);
+      if (change) {
+        change.added = Number(added) || 0;
+        change.removed = Number(removed) || 0;
+      }
+    }
+  }
+  return [...changes.values()];
+}
+
+/** One commit's id, dates and subject; `undefined` when `ref` names no commit. */
+export async function commitInfo(
+  repo: string,
+  ref: string,
+): Promise<{ sha: string; authorDate: string; committerDate: string; subject: string } | undefined> {
+  try {
+    const out = (
+      await git(repo, ['show', '-s', '--format=%H%x1f%aI%x1f%cI%x1f%s', '--end-of-options', `${ref}^{commit}`])
+    ).toString();
+    const [sha = '', authorDate = '', committerDate = '', subject = ''] = out.trim().split('\x1f');
+    return sha ? { sha, authorDate, committerDate, subject } : undefined;
+  } catch {
+    return undefined; // not a commit: the caller reports it with what the user typed
+  }
+}

@@ -2,6 +2,9 @@
  * Renders the review queue for a terminal, for machines (JSON) or as Markdown (a weekly
  * issue, a chat post, a CI job summary).
  */
+import { FEEDBACK_ORIGIN_LABELS, FEEDBACK_REASON_LABELS } from '../content/feedback-vocabulary.ts';
+import type { FeedbackRecord } from '../feedback/feedback-store.ts';
+import type { FeedbackDocumentGroup } from '../feedback/feedback-summary.ts';
 import type { ProvisionalItem, ReviewItem, ReviewQueue, StewardQueue } from './review-queue.ts';
 import { formatTrust } from './trust-score.ts';
 
@@ -17,14 +20,25 @@ const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ?
 const URGENCY = { overdue: 'overdue', due_soon: 'due soon' } as const;
 
 function headline(queue: ReviewQueue): string {
-  const { overdue, dueSoon, provisional } = queue.totals;
-  return `${overdue} overdue, ${dueSoon} due soon, ${plural(provisional, 'provisional lesson')}`;
+  const { overdue, dueSoon, provisional, openFeedback } = queue.totals;
+  const feedback = openFeedback > 0 ? `, ${openFeedback} open feedback` : '';
+  return `${overdue} overdue, ${dueSoon} due soon, ${plural(provisional, 'provisional lesson')}${feedback}`;
 }
+
+/** One feedback item on one line: id, when, reason, where it came from, the reader's words. */
+function feedbackLine(item: FeedbackRecord): string {
+  const words = item.text ? `: "${item.text.replace(/\s*\n\s*/g, ' ')}"` : '';
+  const when = item.occurredAt.slice(0, 16).replace('T', ' ');
+  return `${item.id}  ${when} UTC  ${FEEDBACK_REASON_LABELS[item.reason]} (${FEEDBACK_ORIGIN_LABELS[item.origin].toLowerCase()})${words}`;
+}
+
+const sectionTitle = (section: FeedbackDocumentGroup['sections'][number]) =>
+  section.missing ? `${section.title} (no longer in the document)` : section.title;
 
 function missingSources(queue: ReviewQueue): string[] {
   const notes: string[] = [];
   if (!queue.sources.git) notes.push('not a git repository: changes of documents they depend on are not checked');
-  if (!queue.sources.events) notes.push('no events store: "not helpful" votes are not counted');
+  if (!queue.sources.events) notes.push('no events store: "not helpful" votes and feedback are not counted');
   return notes;
 }
 
@@ -45,6 +59,13 @@ function text(queue: ReviewQueue): string {
     for (const item of steward.provisional) {
       out.push(`  ${'provisional'.padEnd(11)} ${item.id}  ${item.title}`);
       out.push(`              - ${item.rca} still has open corrective actions: ${actionList(item)}`);
+    }
+    for (const group of steward.feedback) {
+      out.push(`  ${'feedback'.padEnd(11)} ${group.documentId}  ${group.title}  (${group.count} open)`);
+      for (const section of group.sections) {
+        out.push(`              ${sectionTitle(section)}`);
+        for (const item of section.items) out.push(`                ${feedbackLine(item)}`);
+      }
     }
     out.push('');
   }
@@ -83,6 +104,17 @@ function markdown(queue: ReviewQueue): string {
       out.push('Provisional lessons (their RCA still has open corrective actions):', '');
       for (const item of steward.provisional) {
         out.push(`- **${item.id}** ${cell(item.title)}: ${item.rca} still has ${cell(actionList(item))}`);
+      }
+      out.push('');
+    }
+    if (steward.feedback.length > 0) {
+      out.push('Frontline feedback (close with `hansei feedback close FB-… --commit …`):', '');
+      for (const group of steward.feedback) {
+        out.push(`- **${group.documentId}** ${cell(group.title)} (${group.count} open)`);
+        for (const section of group.sections) {
+          out.push(`  - ${cell(sectionTitle(section))}`);
+          for (const item of section.items) out.push(`    - ${cell(feedbackLine(item))}`);
+        }
       }
       out.push('');
     }

@@ -3,6 +3,9 @@
  * overdue or due soon and why, the lessons that are still provisional, and the trust
  * score of each business unit. Plain data, rendered by `review-format.ts`.
  */
+import { sectionsOf } from '../content/sections.ts';
+import type { FeedbackRecord } from '../feedback/feedback-store.ts';
+import { type FeedbackDocumentGroup, type FeedbackDocumentInfo, groupFeedback } from '../feedback/feedback-summary.ts';
 import { DUE_SOON_DAYS } from './review-state.ts';
 import { findProvisional, findStale, type Reason, type StalenessInput } from './staleness.ts';
 import { type TrustScore, trustScore } from './trust-score.ts';
@@ -12,6 +15,8 @@ export interface ReviewQueueOptions extends StalenessInput {
   unit?: string;
   /** Only documents this steward owns. */
   steward?: string;
+  /** Frontline feedback not yet linked to a fixing commit; absent without an events store. */
+  feedback?: readonly FeedbackRecord[];
 }
 
 export interface ReviewItem {
@@ -40,6 +45,8 @@ export interface StewardQueue {
   github: string | null;
   items: ReviewItem[];
   provisional: ProvisionalItem[];
+  /** Open feedback on the steward's documents, per document and section, newest first. */
+  feedback: FeedbackDocumentGroup[];
 }
 
 export interface ReviewQueue {
@@ -50,7 +57,7 @@ export interface ReviewQueue {
   sources: { git: boolean; events: boolean };
   stewards: StewardQueue[];
   trust: (TrustScore & { label: string })[];
-  totals: { overdue: number; dueSoon: number; provisional: number };
+  totals: { overdue: number; dueSoon: number; provisional: number; openFeedback: number };
 }
 
 /** Builds the queue from the documents, the taxonomy and the signal sources. */
@@ -72,6 +79,7 @@ export function buildReviewQueue(options: ReviewQueueOptions): ReviewQueue {
         github: person?.github ?? null,
         items: [],
         provisional: [],
+        feedback: [],
       };
       queues.set(owner, queue);
     }
@@ -104,6 +112,22 @@ export function buildReviewQueue(options: ReviewQueueOptions): ReviewQueue {
       openActions: lesson.openActions.map(({ id, owner, due, status }) => ({ id, owner, due, status })),
     });
   }
+  if (options.feedback) {
+    const infos = new Map<string, FeedbackDocumentInfo>(
+      selected.map((document) => [
+        document.frontMatter.id,
+        {
+          title: document.frontMatter.title,
+          owner: document.frontMatter.owner,
+          businessUnit: document.frontMatter.business_unit,
+          sections: sectionsOf(document),
+        },
+      ]),
+    );
+    // Feedback on documents outside the selection (another unit, a deleted file) is not this queue's.
+    const mine = options.feedback.filter((record) => infos.has(record.documentId));
+    for (const group of groupFeedback(mine, infos)) queueOf(group.owner).feedback.push(group);
+  }
   const stewards = [...queues.values()].sort((a, b) => a.steward.localeCompare(b.steward));
   for (const queue of stewards) {
     queue.items.sort(
@@ -127,13 +151,17 @@ export function buildReviewQueue(options: ReviewQueueOptions): ReviewQueue {
     today,
     dueSoonDays: DUE_SOON_DAYS,
     notHelpfulThreshold: options.notHelpfulThreshold,
-    sources: { git: options.history !== undefined, events: options.notHelpful !== undefined },
+    sources: {
+      git: options.history !== undefined,
+      events: options.notHelpful !== undefined || options.feedback !== undefined,
+    },
     stewards,
     trust,
     totals: {
       overdue: items.filter((item) => item.urgency === 'overdue').length,
       dueSoon: items.filter((item) => item.urgency === 'due_soon').length,
       provisional: new Set(stewards.flatMap((queue) => queue.provisional.map((item) => item.id))).size,
+      openFeedback: stewards.reduce((sum, queue) => sum + queue.feedback.reduce((n, group) => n + group.count, 0), 0),
     },
   };
 }

@@ -1,13 +1,13 @@
 /**
  * Where the staleness signals come from besides the documents: the newest commit of each
- * document (one bulk `git log` of the content folder, renames followed) and the "not
- * helpful" votes of the events store (read only when that store exists).
+ * document (one bulk `git log` of the content folder, renames followed), the "not
+ * helpful" votes and the open frontline feedback of the events store (read only when that
+ * store exists).
  */
-import { existsSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { ParsedDocument } from '../content/document.ts';
-import { isRemote } from '../db/database.ts';
-import { openEvents, type StorageConfig } from '../db/storage.ts';
+import { openEventsIfPresent, type StorageConfig } from '../db/storage.ts';
+import { type FeedbackRecord, listFeedback } from '../feedback/feedback-store.ts';
 import { findRepository, headCommit, logChanges } from '../git/git.ts';
 import { versionsFromLog } from '../index/history.ts';
 import type { Change, DailyVotes } from './staleness.ts';
@@ -36,12 +36,9 @@ export async function documentHistory(
 
 /** "Not helpful" votes per document id and day, or `undefined` when there is no events store. */
 export async function notHelpfulVotes(config: StorageConfig): Promise<Map<string, DailyVotes[]> | undefined> {
-  if (!isRemote(config.events)) {
-    const path = config.events.startsWith('file:') ? new URL(config.events).pathname : resolve(config.events);
-    // Opening would create an empty store; a missing one just means no votes were recorded here.
-    if (!existsSync(path)) return undefined;
-  }
-  const events = await openEvents(config);
+  // Opening would create an empty store; a missing one just means no votes were recorded here.
+  const events = await openEventsIfPresent(config);
+  if (!events) return undefined;
   try {
     const result = await events.execute({
       sql: 'SELECT document_id, day, count FROM event_daily WHERE kind = ? ORDER BY document_id, day',
@@ -55,6 +52,17 @@ export async function notHelpfulVotes(config: StorageConfig): Promise<Map<string
       votes.set(id, list);
     }
     return votes;
+  } finally {
+    events.close();
+  }
+}
+
+/** Feedback not yet linked to a fixing commit, newest first; `undefined` without an events store. */
+export async function openFeedback(config: StorageConfig): Promise<FeedbackRecord[] | undefined> {
+  const events = await openEventsIfPresent(config);
+  if (!events) return undefined;
+  try {
+    return await listFeedback(events, { status: 'open' });
   } finally {
     events.close();
   }

@@ -6,6 +6,7 @@ import type { Client } from '@libsql/client';
 import DataLoader from 'dataloader';
 import type { LRUCache } from 'lru-cache';
 import type { Cause, CorrectiveAction, Prompt } from '../content/structure.ts';
+import type { ChangeHistory } from '../handover/window-changes.ts';
 import type { Version } from '../index/history.ts';
 import type { Viewer } from './auth.ts';
 import type { Catalog } from './data/catalog.ts';
@@ -19,6 +20,10 @@ export interface Context {
   viewer: Viewer;
   /** Today (YYYY-MM-DD) for review states and default metric ranges. */
   today: string;
+  /** The instant of the request (the end of a handover window by default). */
+  now: Date;
+  /** The content's git history, for handover digests; undefined when the server has none. */
+  history: ChangeHistory | undefined;
   reuseScores: () => Promise<Map<string, number>>;
   /** Recent search pages, keyed by index version, reuse version and arguments. */
   searchCache: LRUCache<string, SearchPage>;

@@ -32,6 +32,14 @@ export const ERROR_CODES = {
   FORBIDDEN: 403,
   /** Too many anonymous events from one client. */
   RATE_LIMITED: 429,
+  /** A feedback event's reason, section or text is invalid; `extensions.index` and `extensions.field` say which. */
+  INVALID_FEEDBACK: 400,
+  /** No feedback item has this id. */
+  FEEDBACK_NOT_FOUND: 404,
+  /** The feedback item is already linked to the commit that fixed it. */
+  FEEDBACK_ALREADY_CLOSED: 409,
+  /** The commit is unknown, did not change the feedback's document, or is older than the feedback. */
+  COMMIT_NOT_LINKED: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -9,6 +9,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Client } from '@libsql/client';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
+import type { ChangeHistory } from '../handover/window-changes.ts';
 import { createAuthenticator, type TokenEntry } from './auth.ts';
 import { type Context, createLoaders } from './context.ts';
 import { createCatalogCache } from './data/catalog.ts';
@@ -32,6 +33,11 @@ export interface HanseiServerOptions {
   trustProxy?: boolean;
   /** The clock, for tests (default: the real one). */
   now?: () => Date;
+  /**
+   * The content's git history, for the handover digest's document changes (`hansei serve`
+   * passes the content folder's). Without it the digest says it has no git history.
+   */
+  history?: ChangeHistory;
   /** Yoga's logging; false in tests. */
   logging?: boolean;
 }
@@ -99,12 +105,15 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
       const clientKey = forwarded || req?.socket.remoteAddress || 'local';
       const viewer = authenticate(request.headers.get('authorization'), clientKey);
       if (!viewer) throw hanseiError('UNAUTHENTICATED', 'unknown API token');
+      const instant = now();
       return {
         index,
         events,
         catalog: await catalog.get(),
         viewer,
-        today: now().toISOString().slice(0, 10),
+        today: instant.toISOString().slice(0, 10),
+        now: instant,
+        history: options.history,
         reuseScores: () => reuse.get(),
         reuseVersion: () => reuse.version,
         searchCache,

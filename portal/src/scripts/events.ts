@@ -1,10 +1,19 @@
 /**
- * Usage events (view, helpful, not helpful, download, search, search gap), queued in localStorage and
+ * Usage events (view, helpful, not helpful, download, search, search gap, feedback), queued in
+ * localStorage and
  * sent to the API's `recordReuseEvents` when online. Each event has its own client id,
  * so a batch sent twice (a lost response, a retry) is recorded once. With no API
  * configured (`<meta name="hansei-api" content="">`) nothing is queued or sent.
  */
-export type EventKind = 'VIEW' | 'HELPFUL' | 'NOT_HELPFUL' | 'DOWNLOAD' | 'SEARCH' | 'SEARCH_GAP';
+export type EventKind = 'VIEW' | 'HELPFUL' | 'NOT_HELPFUL' | 'DOWNLOAD' | 'SEARCH' | 'SEARCH_GAP' | 'FEEDBACK';
+
+/** What a FEEDBACK event carries (the API's FeedbackInput). */
+export interface FeedbackDetail {
+  reason: string;
+  origin: 'NOT_HELPFUL' | 'SUGGESTION';
+  section?: string;
+  text?: string;
+}
 
 export interface QueuedEvent {
   clientId: string;
@@ -14,6 +23,7 @@ export interface QueuedEvent {
   resultCount?: number;
   /** SEARCH and SEARCH_GAP: how well the results matched. */
   match?: 'STRONG' | 'WEAK' | 'NONE';
+  feedback?: FeedbackDetail;
   occurredAt: string;
 }
 
@@ -44,11 +54,13 @@ function save(events: QueuedEvent[]): void {
   }
 }
 
-/** Queues an event and tries to send the queue. */
-export function track(event: Omit<QueuedEvent, 'clientId' | 'occurredAt'>): void {
-  if (!apiUrl()) return;
-  save([...load(), { ...event, clientId: crypto.randomUUID(), occurredAt: new Date().toISOString() }]);
+/** Queues an event and tries to send the queue; returns the event's client id (none without an API). */
+export function track(event: Omit<QueuedEvent, 'clientId' | 'occurredAt'>): string | undefined {
+  if (!apiUrl()) return undefined;
+  const clientId = crypto.randomUUID();
+  save([...load(), { ...event, clientId, occurredAt: new Date().toISOString() }]);
   void flush();
+  return clientId;
 }
 
 let flushing = false;

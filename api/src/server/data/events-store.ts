@@ -1,10 +1,21 @@
 /**
- * Reuse events: ingest (idempotent by client id, one statement per batch, durable before
+ * Reuse events: ingest (idempotent by client id, one transaction per batch, durable before
  * it is acknowledged) and the aggregates integrations read. SQL with bound arguments only.
  */
 import type { Client, InValue } from '@libsql/client';
+import type { FeedbackDetail } from '../../feedback/feedback-rules.ts';
+import { feedbackInserts } from '../../feedback/feedback-store.ts';
 
-export const EVENT_KINDS = ['view', 'download', 'citation', 'helpful', 'not_helpful', 'search', 'search_gap'] as const;
+export const EVENT_KINDS = [
+  'view',
+  'download',
+  'citation',
+  'helpful',
+  'not_helpful',
+  'search',
+  'search_gap',
+  'feedback',
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** An event that passed validation. */
@@ -18,14 +29,17 @@ export interface ReuseEvent {
   resultCount: number | null;
   /** SEARCH and SEARCH_GAP: how well the search matched, as the client saw it. */
   match?: SearchMatchLevel | null;
+  /** FEEDBACK only: why it did not help, where, and the reader's words. */
+  feedback?: FeedbackDetail | null;
 }
 
 /** How well a search matched (see `search/rank.ts`). */
 export type SearchMatchLevel = 'strong' | 'weak' | 'none';
 
 /**
- * Stores a batch in one statement (one transaction). Replayed client ids are ignored, so
- * a client may resend a batch it is unsure about. Returns how many were new.
+ * Stores a batch in one transaction: the events in one statement, then the detail of any
+ * feedback among them. Replayed client ids are ignored, so a client may resend a batch it
+ * is unsure about. Returns how many were new.
  */
 export async function recordEvents(
   events: Client,
@@ -54,6 +68,7 @@ export async function recordEvents(
               VALUES ${values} ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
         args,
       },
+      ...feedbackInserts(batch),
     ],
     'write',
   );
@@ -71,6 +86,7 @@ export const emptyCounts = (): ReuseCounts => ({
   not_helpful: 0,
   search: 0,
   search_gap: 0,
+  feedback: 0,
 });
 
 export type Interval = 'day' | 'week' | 'month';
@@ -150,40 +166,6 @@ export async function timeSeries(
 }
 
 /** Searches that found nothing, most frequent first. */
-/** A query nothing answered well, and how often. */
-export interface SearchGapRow {
-  query: string;
-  /** Searches for it that found nothing, or only weak matches. */
-  searches: number;
-  /** Times someone tapped "tell the steward" after it. */
-  reported: number;
-  lastSeen: string;
-}
-
-/**
- * Search gaps over a date range: searches that found nothing or only weak matches, and
- * explicit reports, grouped by query (case and spacing ignored); reported first.
- */
-export async function searchGaps(events: Client, from: string, to: string, limit: number): Promise<SearchGapRow[]> {
-  const rows = (
-    await events.execute({
-      sql: `SELECT lower(trim(query)) AS q, sum(kind = 'search') AS searches, sum(kind = 'search_gap') AS reported,
-                   max(occurred_at) AS last
-            FROM events
-            WHERE kind IN ('search', 'search_gap') AND substr(occurred_at, 1, 10) BETWEEN ? AND ?
-              AND (kind = 'search_gap' OR result_count = 0 OR match IN ('weak', 'none'))
-            GROUP BY q ORDER BY reported DESC, searches DESC, last DESC LIMIT ?`,
-      args: [from, to, limit],
-    })
-  ).rows;
-  return rows.map((row) => ({
-    query: String(row.q),
-    searches: Number(row.searches),
-    reported: Number(row.reported),
-    lastSeen: String(row.last),
-  }));
-}
-
 /** How many events the store holds (for health and benchmarks). */
 export async function countEvents(events: Client): Promise<number> {
   return Number((await events.execute('SELECT count(*) AS n FROM events')).rows[0]?.n ?? 0);
@@ -201,6 +183,8 @@ export const REUSE_WEIGHTS: Record<EventKind, number> = {
   search: 0,
   not_helpful: -2,
   search_gap: 0,
+  // Feedback is not reuse: its "didn't help" vote already counts, the reason does not again.
+  feedback: 0,
 };
 export const REUSE_HALF_LIFE_DAYS = 90;
 

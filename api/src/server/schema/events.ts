@@ -4,6 +4,7 @@
  * changes nothing. A batch is validated whole and stored in one transaction.
  */
 
+import { checkFeedback } from '../../feedback/feedback-rules.ts';
 import { MAX_QUERY_LENGTH } from '../../search/plan.ts';
 import { hasScope } from '../auth.ts';
 import type { Context } from '../context.ts';
@@ -16,6 +17,7 @@ import {
 } from '../data/events-store.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
+import { FeedbackInput } from './feedback.ts';
 import { SearchMatchEnum } from './search.ts';
 
 /** Largest batch accepted by one call. */
@@ -28,7 +30,14 @@ export const ANONYMOUS_KINDS: ReadonlySet<EventKind> = new Set([
   'not_helpful',
   'search',
   'search_gap',
+  'feedback',
 ]);
+/**
+ * What one FEEDBACK event costs in the anonymous rate limit, in events: a reader's words
+ * weigh more in a flood than a beacon. Small enough that the portal's batches of 100 (a
+ * tablet's offline queue) always fit a full bucket, so a queue can never be stuck on it.
+ */
+export const FEEDBACK_RATE_COST = 4;
 
 const ReuseEventKindEnum = builder.enumType('ReuseEventKind', {
   values: Object.fromEntries(EVENT_KINDS.map((kind) => [kind.toUpperCase(), { value: kind }])) as Record<
@@ -56,6 +65,11 @@ const ReuseEventInput = builder.inputType('ReuseEventInput', {
     reference: t.string({ required: false, description: 'CITATION: the citing report, e.g. "8D-2026-114" or a URL.' }),
     query: t.string({ required: false, description: 'SEARCH, SEARCH_GAP: what was searched.' }),
     resultCount: t.int({ required: false, description: 'SEARCH: how many results it found.' }),
+    feedback: t.field({
+      type: FeedbackInput,
+      required: false,
+      description: "FEEDBACK: why the document didn't help, and where (a section's anchor).",
+    }),
     match: t.field({
       type: SearchMatchEnum,
       required: false,
@@ -106,13 +120,30 @@ function validate(input: Input, index: number, ctx: Context, now: number): Reuse
   if (kind === 'search' && (resultCount === null || resultCount < 0))
     throw fail('a search event needs a resultCount ≥ 0');
   const match = isSearch ? ((input.match as SearchMatchLevel | null | undefined) ?? null) : null;
-  return { clientId: input.clientId, kind, documentId, occurredAt, reference, query, resultCount, match };
+  const checked = checkFeedback(kind, input.feedback);
+  if (checked.problem) {
+    throw hanseiError('INVALID_FEEDBACK', `event ${index}: ${checked.problem.message}`, {
+      index,
+      field: checked.problem.field,
+    });
+  }
+  return {
+    clientId: input.clientId,
+    kind,
+    documentId,
+    occurredAt,
+    reference,
+    query,
+    resultCount,
+    match,
+    feedback: checked.detail,
+  };
 }
 
 builder.mutationFields((t) => ({
   recordReuseEvents: t.field({
     type: RecordPayloadRef,
-    description: `Records up to ${MAX_EVENT_BATCH} reuse events. Without a token only VIEW, DOWNLOAD, HELPFUL, NOT_HELPFUL, SEARCH and SEARCH_GAP are accepted (rate-limited); CITATION and the rest need events:write.`,
+    description: `Records up to ${MAX_EVENT_BATCH} reuse events. Without a token only VIEW, DOWNLOAD, HELPFUL, NOT_HELPFUL, SEARCH, SEARCH_GAP and FEEDBACK are accepted (rate-limited; a FEEDBACK counts as ${FEEDBACK_RATE_COST}); CITATION and the rest need events:write.`,
     args: { events: t.arg({ type: [ReuseEventInput], required: true }) },
     complexity: 50,
     resolve: async (_root, args, ctx) => {
@@ -133,7 +164,8 @@ builder.mutationFields((t) => ({
             { index: forbidden },
           );
         }
-        if (!ctx.allowAnonymous(ctx.viewer.clientKey, events.length))
+        const cost = events.reduce((sum, event) => sum + (event.kind === 'feedback' ? FEEDBACK_RATE_COST : 1), 0);
+        if (!ctx.allowAnonymous(ctx.viewer.clientKey, cost))
           throw hanseiError('RATE_LIMITED', 'too many events from this client; try again in a minute');
       }
       const recorded = await recordEvents(ctx.events, events, ctx.viewer.name, new Date(now).toISOString());

@@ -9,6 +9,9 @@ import './taxonomy.ts';
 import './search.ts';
 import './actions.ts';
 import './metrics.ts';
+import './feedback.ts';
+import './feedback-metrics.ts';
+import './handover.ts';
 import './events.ts';
 
 let schema: GraphQLSchema | undefined;

@@ -4,19 +4,12 @@
  * routed to the steward of the closest taxonomy term.
  */
 import type { Dimension } from '../../content/dimensions.ts';
-import { closestTerm, type TermRef } from '../../search/plan.ts';
+import type { TermRef } from '../../search/plan.ts';
 import { hasScope, type Scope } from '../auth.ts';
 import type { Context } from '../context.ts';
 import type { DocumentRecord, TermRecord } from '../data/catalog.ts';
-import { unitOf } from '../data/catalog.ts';
-import {
-  countsByDocument,
-  emptyCounts,
-  type Interval,
-  type ReuseCounts,
-  searchGaps,
-  timeSeries,
-} from '../data/events-store.ts';
+import { countsByDocument, emptyCounts, type Interval, type ReuseCounts, timeSeries } from '../data/events-store.ts';
+import { routeSearchGap, searchGapsBetween } from '../data/search-gaps.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
 import {
@@ -41,7 +34,7 @@ export function requireScope(ctx: Context, scope: Scope): void {
 const MAX_RANGE_DAYS = 3 * 366;
 
 /** Resolves and checks a date range: default the last 90 days, at most three years. */
-function range(
+export function range(
   ctx: Context,
   from: string | null | undefined,
   to: string | null | undefined,
@@ -82,6 +75,7 @@ const countFields = {
   notHelpful: 'not_helpful',
   searches: 'search',
   searchGaps: 'search_gap',
+  feedback: 'feedback',
 } as const;
 
 const ReuseCountsRef = builder.objectRef<ReuseCounts>('ReuseCounts').implement({
@@ -98,7 +92,7 @@ const ReusePointRef = builder.objectRef<{ start: string; counts: ReuseCounts }>(
   }),
 });
 
-const IntervalEnum = builder.enumType('Interval', {
+export const IntervalEnum = builder.enumType('Interval', {
   values: { DAY: { value: 'day' }, WEEK: { value: 'week' }, MONTH: { value: 'month' } } as const,
 });
 
@@ -248,19 +242,6 @@ const SearchGapRef = builder
     }),
   });
 
-/** Stewards for a term: of the equipment's unit, else of the unit with most documents on it. */
-function stewardsFor(ctx: Context, dimension: Dimension, term: TermRecord): TermRecord[] {
-  let unitId = dimension === 'equipment' ? String(term.data.business_unit ?? '') : undefined;
-  if (!unitId) {
-    const perUnit = new Map<string, number>();
-    for (const d of documentsOf(ctx, dimension, term.id))
-      perUnit.set(d.businessUnit, (perUnit.get(d.businessUnit) ?? 0) + 1);
-    unitId = [...perUnit].sort((a, b) => b[1] - a[1])[0]?.[0];
-  }
-  const unit = unitId ? unitOf(ctx.catalog, unitId) : undefined;
-  return (unit?.stewards ?? []).flatMap((id) => ctx.catalog.terms.person.get(id) ?? []);
-}
-
 builder.queryFields((t) => ({
   topReused: t.field({
     type: [DocumentReuseRef],
@@ -320,17 +301,13 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       requireScope(ctx, 'metrics:read');
       const { from, to } = range(ctx, args.from, args.to);
-      const gaps = await searchGaps(ctx.events, from, to, listLimit(args.first, 20));
+      const gaps = await searchGapsBetween(ctx.events, from, `${to}T23:59:59.999Z`, listLimit(args.first, 20));
       return gaps.map((gap) => {
-        const term = closestTerm(ctx.catalog.lexicon, gap.query);
-        const record = term && ctx.catalog.terms[term.dimension].get(term.id);
+        const route = routeSearchGap(ctx.catalog, gap.query);
         return {
-          query: gap.query,
-          count: gap.searches,
-          reported: gap.reported,
-          lastSeen: gap.lastSeen,
-          term,
-          stewards: term && record ? stewardsFor(ctx, term.dimension, record) : [],
+          ...gap,
+          term: route ? { dimension: route.dimension, id: route.term.id, label: route.term.label } : undefined,
+          stewards: route?.stewards ?? [],
         };
       });
     },

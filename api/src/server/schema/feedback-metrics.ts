@@ -1,0 +1,106 @@
+/**
+ * Feedback metrics (scope metrics:read): how much feedback per document, unit and reason
+ * over time, and the median time from feedback to the commit that fixed it.
+ */
+import type { FeedbackReason } from '../../content/feedback-vocabulary.ts';
+import { listFeedback } from '../../feedback/feedback-store.ts';
+import { type FeedbackInterval, type FeedbackMetrics, feedbackMetrics } from '../../feedback/feedback-summary.ts';
+import { builder } from './builder.ts';
+import { FeedbackReasonEnum } from './feedback.ts';
+import { IntervalEnum, range, requireScope } from './metrics.ts';
+import { BusinessUnitRef, DocumentRef } from './refs.ts';
+import { daysAgo, listLimit } from './scalars.ts';
+
+const ReasonCountRef = builder.objectRef<{ reason: FeedbackReason; count: number }>('FeedbackReasonCount').implement({
+  fields: (t) => ({
+    reason: t.field({ type: FeedbackReasonEnum, resolve: (r) => r.reason }),
+    count: t.exposeInt('count'),
+  }),
+});
+
+const DocumentCountRef = builder
+  .objectRef<{ documentId: string; count: number; open: number }>('FeedbackDocumentCount')
+  .implement({
+    fields: (t) => ({
+      documentId: t.exposeString('documentId'),
+      document: t.field({
+        type: DocumentRef,
+        nullable: true,
+        resolve: (r, _args, ctx) => ctx.catalog.documents.get(r.documentId),
+      }),
+      count: t.exposeInt('count'),
+      open: t.exposeInt('open', { description: 'Not yet linked to a fixing commit.' }),
+    }),
+  });
+
+const UnitCountRef = builder.objectRef<{ businessUnit: string; count: number }>('FeedbackUnitCount').implement({
+  fields: (t) => ({
+    businessUnit: t.field({
+      type: BusinessUnitRef,
+      nullable: true,
+      resolve: (r, _args, ctx) => ctx.catalog.terms.businessUnit.get(r.businessUnit),
+    }),
+    count: t.exposeInt('count'),
+  }),
+});
+
+const PointRef = builder.objectRef<FeedbackMetrics['series'][number]>('FeedbackPoint').implement({
+  description: 'Feedback given in one day, week (from Monday) or month.',
+  fields: (t) => ({
+    start: t.field({ type: 'Date', resolve: (p) => p.start }),
+    total: t.exposeInt('total'),
+    byReason: t.field({ type: [ReasonCountRef], resolve: (p) => p.byReason }),
+  }),
+});
+
+const MetricsRef = builder.objectRef<FeedbackMetrics>('FeedbackMetrics').implement({
+  fields: (t) => ({
+    total: t.exposeInt('total'),
+    open: t.exposeInt('open'),
+    closed: t.exposeInt('closed', { description: 'Linked to the commit that fixed it.' }),
+    byReason: t.field({ type: [ReasonCountRef], resolve: (m) => m.byReason }),
+    byDocument: t.field({
+      type: [DocumentCountRef],
+      args: { first: t.arg.int({ defaultValue: 10 }) },
+      resolve: (m, args) => m.byDocument.slice(0, listLimit(args.first)),
+    }),
+    byUnit: t.field({ type: [UnitCountRef], resolve: (m) => m.byUnit }),
+    series: t.field({ type: [PointRef], resolve: (m) => m.series }),
+    medianHoursToFix: t.float({
+      nullable: true,
+      description: 'Median hours from feedback to the author date of its fixing commit; null when none is fixed.',
+      resolve: (m) => (m.medianHoursToFix === null ? null : Math.round(m.medianHoursToFix * 10) / 10),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  feedbackMetrics: t.field({
+    type: MetricsRef,
+    description: 'Feedback given over a range, per document, unit and reason (scope metrics:read).',
+    args: {
+      businessUnit: t.arg.string({ required: false }),
+      documentId: t.arg.string({ required: false }),
+      interval: t.arg({ type: IntervalEnum, defaultValue: 'week' }),
+      from: t.arg({ type: 'Date', required: false, description: 'First day (default: 90 days before `to`).' }),
+      to: t.arg({ type: 'Date', required: false, description: 'Last day, inclusive (default: today).' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      requireScope(ctx, 'metrics:read');
+      const { from, to } = range(ctx, args.from, args.to);
+      const documentIds = args.businessUnit
+        ? [...ctx.catalog.documents.values()].filter((d) => d.businessUnit === args.businessUnit).map((d) => d.id)
+        : undefined;
+      const records = await listFeedback(ctx.events, {
+        from: `${from}T00:00:00.000Z`,
+        to: `${daysAgo(to, -1)}T00:00:00.000Z`,
+        documentIds: args.documentId ? [args.documentId] : documentIds,
+      });
+      return feedbackMetrics(
+        records,
+        (args.interval ?? 'week') as FeedbackInterval,
+        (id) => ctx.catalog.documents.get(id)?.businessUnit,
+      );
+    },
+  }),
+}));
