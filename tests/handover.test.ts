@@ -99,7 +99,9 @@ describe('the digest of a window', () => {
     expect(actions(digest.actionsOpened)).toEqual(['RCA-0001 CA-4']);
     expect(actions(digest.actionsClosed)).toEqual(['RCA-0001 CA-2']);
     expect(actions(digest.actionsOverdue)).toEqual(['RCA-0001 CA-1']);
-    expect(digest.searchGaps).toEqual([{ query: 'press 1 slugs', count: 2, lastSeen: '2026-11-23T02:00:00.000Z' }]);
+    expect(digest.searchGaps).toEqual([
+      { query: 'press 1 slugs', count: 2, reported: 0, lastSeen: '2026-11-23T02:00:00.000Z' },
+    ]);
     expect(digest.sources).toEqual({ git: true, events: true });
     expect(digest.quiet).toBe(false);
     expect('kpiTriggers' in digest).toBe(false);

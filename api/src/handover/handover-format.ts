@@ -112,7 +112,7 @@ function text(digest: HandoverDigest, timeZone: string): string {
   }
   if (digest.searchGaps.length > 0) {
     out.push('Searches nothing answered');
-    for (const gap of digest.searchGaps) out.push(`  ${`${gap.count}×`.padEnd(5)} "${gap.query}"`);
+    for (const gap of digest.searchGaps) out.push(`  ${`${gap.count}×`.padEnd(5)} "${gap.query}"${reported(gap)}`);
     out.push('');
   }
   if (digest.kpiTriggers) {
@@ -188,7 +188,7 @@ function markdown(digest: HandoverDigest, timeZone: string, url: DocumentUrl | u
   }
   if (digest.searchGaps.length > 0) {
     out.push('## Searches nothing answered', '');
-    for (const gap of digest.searchGaps) out.push(`- ${gap.count}× "${inline(gap.query)}"`);
+    for (const gap of digest.searchGaps) out.push(`- ${gap.count}× "${inline(gap.query)}"${reported(gap)}`);
     out.push('');
   }
   if (digest.kpiTriggers) {
@@ -209,4 +209,9 @@ function markdown(digest: HandoverDigest, timeZone: string, url: DocumentUrl | u
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/** ", reported 2×" when people told the steward about a search gap. */
+function reported(gap: { reported: number }): string {
+  return gap.reported > 0 ? `, reported ${gap.reported}×` : '';
 }

@@ -60,7 +60,10 @@ export interface ActionChange {
 /** A search nothing answered, routed to this unit. */
 export interface HandoverSearchGap {
   query: string;
+  /** Searches for it that found nothing or only weak matches. */
   count: number;
+  /** Times someone told the steward it found nothing useful. */
+  reported: number;
   lastSeen: string;
 }
 

@@ -43,7 +43,7 @@ interface Digest {
   actionsOpened: Action[];
   actionsClosed: Action[];
   actionsOverdue: Action[];
-  searchGaps: { query: string; count: number; lastSeen: string }[];
+  searchGaps: { query: string; count: number; reported: number; lastSeen: string }[];
   /** Present once KPI definitions exist (the API adds the field then); absent, no section. */
   kpiTriggers?: { label: string; status: string; at: string; message: string }[];
   prompt: {
@@ -63,7 +63,7 @@ const QUERY = `query Handover($unit: String!, $since: String, $until: DateTime) 
     added { ...Change } changed { ...Change } deprecated { ...Change } removed { ...Change }
     superseded { documentId title replacedBy { documentId title } }
     actionsOpened { ...Action } actionsClosed { ...Action } actionsOverdue { ...Action }
-    searchGaps { query count lastSeen }
+    searchGaps { query count reported lastSeen }
     prompt { sopId sopTitle step text minutes huddleMinutes reason }
   }
 }
@@ -236,7 +236,15 @@ function render(digest: Digest, savedAt?: string): void {
     const gaps = element('ul', 'handover-list');
     place(
       gaps,
-      digest.searchGaps.map((gap) => item(element('span', 'handover-title', `${gap.count}× “${gap.query}”`))),
+      digest.searchGaps.map((gap) =>
+        item(
+          element(
+            'span',
+            'handover-title',
+            `${gap.count}× “${gap.query}”${gap.reported > 0 ? `, reported ${gap.reported}×` : ''}`,
+          ),
+        ),
+      ),
     );
     parts.push(element('section', 'handover-block', element('h2', '', 'Searches nothing answered'), gaps));
   }

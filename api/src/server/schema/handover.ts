@@ -81,7 +81,8 @@ const ActionRef = builder.objectRef<ActionChange>('HandoverAction').implement({
 const GapRef = builder.objectRef<HandoverSearchGap>('HandoverSearchGap').implement({
   fields: (t) => ({
     query: t.exposeString('query'),
-    count: t.exposeInt('count'),
+    count: t.exposeInt('count', { description: 'Searches for it that found nothing or only weak matches.' }),
+    reported: t.exposeInt('reported', { description: 'Times someone told the steward it found nothing useful.' }),
     lastSeen: t.field({ type: 'DateTime', resolve: (g) => iso(g.lastSeen) }),
   }),
 });
