@@ -55,6 +55,7 @@ const ENTRY_BLOCKS: Record<TaxonomyDimension, string> = {
   processes: 'HierarchyTermSchema',
   failureModes: 'HierarchyTermSchema',
   equipment: 'EquipmentSchema',
+  kpis: 'KpiSchema',
 };
 
 /** Front matter of one kind, or of any kind when `kind` is undefined. */

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-export const SCOPES = ['events:write', 'metrics:read', 'admin'] as const;
+export const SCOPES = ['events:write', 'metrics:read', 'kpi:write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Who is calling. */

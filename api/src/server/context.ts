@@ -19,6 +19,8 @@ export interface Context {
   viewer: Viewer;
   /** Today (YYYY-MM-DD) for review states and default metric ranges. */
   today: string;
+  /** The server's clock (injected in tests), for time bounds on what clients send. */
+  now: () => Date;
   reuseScores: () => Promise<Map<string, number>>;
   /** Recent search pages, keyed by index version, reuse version and arguments. */
   searchCache: LRUCache<string, SearchPage>;

@@ -105,6 +105,7 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
         catalog: await catalog.get(),
         viewer,
         today: now().toISOString().slice(0, 10),
+        now,
         reuseScores: () => reuse.get(),
         reuseVersion: () => reuse.version,
         searchCache,

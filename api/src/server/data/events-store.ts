@@ -16,6 +16,8 @@ export interface ReuseEvent {
   reference: string | null;
   query: string | null;
   resultCount: number | null;
+  /** The business unit that read or cited it (links reads to its learning triggers). */
+  businessUnit?: string | null;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function recordEvents(
   now: string,
 ): Promise<number> {
   if (batch.length === 0) return 0;
-  const values = batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  const values = batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
   const args: InValue[] = batch.flatMap((event) => [
     event.clientId,
     event.kind,
@@ -40,11 +42,12 @@ export async function recordEvents(
     event.reference,
     event.query,
     event.resultCount,
+    event.businessUnit ?? null,
   ]);
   const [result] = await events.batch(
     [
       {
-        sql: `INSERT INTO events (client_id, kind, document_id, occurred_at, received_at, source, reference, query, result_count)
+        sql: `INSERT INTO events (client_id, kind, document_id, occurred_at, received_at, source, reference, query, result_count, business_unit)
               VALUES ${values} ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
         args,
       },

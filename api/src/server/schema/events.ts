@@ -44,6 +44,10 @@ const ReuseEventInput = builder.inputType('ReuseEventInput', {
     reference: t.string({ required: false, description: 'CITATION: the citing report, e.g. "8D-2026-114" or a URL.' }),
     query: t.string({ required: false, description: 'SEARCH: what was searched.' }),
     resultCount: t.int({ required: false, description: 'SEARCH: how many results it found.' }),
+    businessUnit: t.string({
+      required: false,
+      description: 'The business unit that read or cited it: links reads to its KPI learning triggers.',
+    }),
   }),
 });
 
@@ -86,7 +90,10 @@ function validate(input: Input, index: number, ctx: Context, now: number): Reuse
     if (query.length > MAX_QUERY_LENGTH) throw fail(`query is longer than ${MAX_QUERY_LENGTH} characters`);
     if (resultCount === null || resultCount < 0) throw fail('a search event needs a resultCount ≥ 0');
   }
-  return { clientId: input.clientId, kind, documentId, occurredAt, reference, query, resultCount };
+  const businessUnit = input.businessUnit ?? null;
+  if (businessUnit !== null && (businessUnit.length > 120 || !ctx.catalog.terms.businessUnit.has(businessUnit)))
+    throw fail(`no business unit ${businessUnit.slice(0, 40)}`);
+  return { clientId: input.clientId, kind, documentId, occurredAt, reference, query, resultCount, businessUnit };
 }
 
 builder.mutationFields((t) => ({

@@ -10,6 +10,10 @@ import './search.ts';
 import './actions.ts';
 import './metrics.ts';
 import './events.ts';
+import './kpi.ts';
+import './kpi-triggers.ts';
+import './kpi-readings.ts';
+import './fix-challenges.ts';
 
 let schema: GraphQLSchema | undefined;
 

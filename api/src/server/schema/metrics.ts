@@ -40,7 +40,7 @@ export function requireScope(ctx: Context, scope: Scope): void {
 const MAX_RANGE_DAYS = 3 * 366;
 
 /** Resolves and checks a date range: default the last 90 days, at most three years. */
-function range(
+export function range(
   ctx: Context,
   from: string | null | undefined,
   to: string | null | undefined,
@@ -96,7 +96,7 @@ const ReusePointRef = builder.objectRef<{ start: string; counts: ReuseCounts }>(
   }),
 });
 
-const IntervalEnum = builder.enumType('Interval', {
+export const IntervalEnum = builder.enumType('Interval', {
   values: { DAY: { value: 'day' }, WEEK: { value: 'week' }, MONTH: { value: 'month' } } as const,
 });
 

@@ -1,0 +1,89 @@
+/**
+ * The knowledge that applies when a KPI deviates: lessons and SOPs (for their reflection
+ * prompts) tagged with what the KPI watches, ranked by the same factors as search
+ * (`rankScore`: status, replaced, reuse). One definition for the API, the learning
+ * triggers opened at ingest and the portal's KPI pages.
+ */
+import type { Kpi } from '../content/taxonomy-schema.ts';
+import { rankScore } from '../server/data/search.ts';
+
+/** A document as the matching needs it; term lists include taxonomy ancestors. */
+export interface KnowledgeCandidate {
+  id: string;
+  kind: 'lesson' | 'sop' | 'rca';
+  status: 'draft' | 'in-review' | 'approved' | 'deprecated';
+  businessUnit: string;
+  /** Failure modes with their ancestors (`leak`, `leak.seal-damage`). */
+  failureModes: readonly string[];
+  /** Processes with their ancestors. */
+  processes: readonly string[];
+  equipment: readonly string[];
+  /** Replaced by an approved document. */
+  superseded: boolean;
+}
+
+/** A document that applies, with its rank score and why. */
+export interface ApplicableDocument {
+  id: string;
+  score: number;
+  reasons: string[];
+}
+
+/** What each kind of match weighs before the search factors apply. */
+export const KNOWLEDGE_WEIGHTS = {
+  failureMode: 4,
+  failureModeFamily: 1.5,
+  equipment: 3,
+  process: 1,
+  sameUnit: 1,
+} as const;
+
+/** Lessons and SOPs the huddle should discuss when `kpi` deviates in `businessUnit`, best first. */
+export function applicableKnowledge(
+  kpi: Kpi,
+  businessUnit: string,
+  candidates: Iterable<KnowledgeCandidate>,
+  reuse: ReadonlyMap<string, number>,
+  label: (dimension: 'failureMode' | 'process' | 'equipment', id: string) => string = (_d, id) => id,
+  limit = 10,
+): ApplicableDocument[] {
+  const results: ApplicableDocument[] = [];
+  for (const doc of candidates) {
+    // Retired and replaced knowledge is not what a huddle should act on: its replacement is.
+    if (doc.kind === 'rca' || doc.status === 'deprecated' || doc.superseded) continue;
+    const reasons: string[] = [];
+    let relevance = 0;
+    for (const id of kpi.watches.failure_modes) {
+      if (doc.failureModes.includes(id)) {
+        relevance += KNOWLEDGE_WEIGHTS.failureMode;
+        reasons.push(`failure mode ${label('failureMode', id)}`);
+      } else if (doc.failureModes.some((other) => other.split('.')[0] === id.split('.')[0])) {
+        relevance += KNOWLEDGE_WEIGHTS.failureModeFamily;
+        reasons.push(`same failure family as ${label('failureMode', id)}`);
+      }
+    }
+    for (const id of kpi.watches.equipment) {
+      if (doc.equipment.includes(id)) {
+        relevance += KNOWLEDGE_WEIGHTS.equipment;
+        reasons.push(`equipment ${id}`);
+      }
+    }
+    for (const id of kpi.watches.processes) {
+      if (doc.processes.includes(id)) {
+        relevance += KNOWLEDGE_WEIGHTS.process;
+        reasons.push(`process ${label('process', id)}`);
+      }
+    }
+    if (relevance === 0) continue;
+    if (doc.businessUnit === businessUnit) {
+      relevance += KNOWLEDGE_WEIGHTS.sameUnit;
+      reasons.push(`from ${businessUnit}`);
+    }
+    results.push({
+      id: doc.id,
+      score: rankScore(relevance, reuse.get(doc.id) ?? 0, doc.status, doc.superseded),
+      reasons,
+    });
+  }
+  return results.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, limit);
+}
