@@ -30,8 +30,14 @@ const core = sized.filter(
 );
 const fragments = sized.filter((file) => file.url.includes('/fragment/'));
 const total = [...core, ...fragments].reduce((sum, file) => sum + file.size, 0);
+// The KPI boards too: a huddle must see thresholds and what to discuss when the Wi-Fi drops.
+const kpiPages = (await walk(join(dist, 'kpis')).catch(() => []))
+  .filter((file) => file.endsWith('/index.html'))
+  .map((file) => `/${relative(dist, file).replace(/index\.html$/, '')}`)
+  .sort();
 const urls = [
   '/',
+  ...kpiPages,
   ...core.map((file) => file.url),
   ...(total <= FRAGMENT_BUDGET ? fragments.map((file) => file.url) : []),
 ];

@@ -51,30 +51,29 @@ export function applicableKnowledge(
   for (const doc of candidates) {
     // Retired and replaced knowledge is not what a huddle should act on: its replacement is.
     if (doc.kind === 'rca' || doc.status === 'deprecated' || doc.superseded) continue;
-    const reasons: string[] = [];
     let relevance = 0;
+    const modes: string[] = [];
+    let family = false;
     for (const id of kpi.watches.failure_modes) {
       if (doc.failureModes.includes(id)) {
         relevance += KNOWLEDGE_WEIGHTS.failureMode;
-        reasons.push(`failure mode ${label('failureMode', id)}`);
+        modes.push(label('failureMode', id));
       } else if (doc.failureModes.some((other) => other.split('.')[0] === id.split('.')[0])) {
         relevance += KNOWLEDGE_WEIGHTS.failureModeFamily;
-        reasons.push(`same failure family as ${label('failureMode', id)}`);
+        family = true;
       }
     }
-    for (const id of kpi.watches.equipment) {
-      if (doc.equipment.includes(id)) {
-        relevance += KNOWLEDGE_WEIGHTS.equipment;
-        reasons.push(`equipment ${id}`);
-      }
-    }
-    for (const id of kpi.watches.processes) {
-      if (doc.processes.includes(id)) {
-        relevance += KNOWLEDGE_WEIGHTS.process;
-        reasons.push(`process ${label('process', id)}`);
-      }
-    }
+    const equipment = kpi.watches.equipment.filter((id) => doc.equipment.includes(id));
+    relevance += KNOWLEDGE_WEIGHTS.equipment * equipment.length;
+    const processes = kpi.watches.processes.filter((id) => doc.processes.includes(id));
+    relevance += KNOWLEDGE_WEIGHTS.process * processes.length;
     if (relevance === 0) continue;
+    const reasons = [
+      ...(modes.length > 0 ? [`failure mode ${modes.join(', ')}`] : []),
+      ...(family && modes.length === 0 ? ['a related failure mode'] : []),
+      ...(equipment.length > 0 ? [`equipment ${equipment.join(', ')}`] : []),
+      ...(processes.length > 0 ? [`process ${processes.map((id) => label('process', id)).join(', ')}`] : []),
+    ];
     if (doc.businessUnit === businessUnit) {
       relevance += KNOWLEDGE_WEIGHTS.sameUnit;
       reasons.push(`from ${businessUnit}`);

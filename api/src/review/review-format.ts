@@ -24,7 +24,7 @@ function headline(queue: ReviewQueue): string {
 function missingSources(queue: ReviewQueue): string[] {
   const notes: string[] = [];
   if (!queue.sources.git) notes.push('not a git repository: changes of documents they depend on are not checked');
-  if (!queue.sources.events) notes.push('no events store: "not helpful" votes are not counted');
+  if (!queue.sources.events) notes.push('no events store: "not helpful" votes and KPIs gone red are not counted');
   return notes;
 }
 

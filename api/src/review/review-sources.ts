@@ -1,15 +1,19 @@
 /**
  * Where the staleness signals come from besides the documents: the newest commit of each
- * document (one bulk `git log` of the content folder, renames followed) and the "not
- * helpful" votes of the events store (read only when that store exists).
+ * document (one bulk `git log` of the content folder, renames followed), and from the
+ * events store (read only when it exists) the "not helpful" votes and the red KPI
+ * learning triggers.
  */
 import { existsSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
+import type { Client } from '@libsql/client';
 import type { ParsedDocument } from '../content/document.ts';
 import { isRemote } from '../db/database.ts';
 import { openEvents, type StorageConfig } from '../db/storage.ts';
 import { findRepository, headCommit, logChanges } from '../git/git.ts';
 import { versionsFromLog } from '../index/history.ts';
+import { listTriggers } from '../kpi/kpi-store.ts';
+import type { RedTrigger } from '../kpi/recurrence.ts';
 import type { Change, DailyVotes } from './staleness.ts';
 
 /**
@@ -34,15 +38,27 @@ export async function documentHistory(
   return history;
 }
 
-/** "Not helpful" votes per document id and day, or `undefined` when there is no events store. */
-export async function notHelpfulVotes(config: StorageConfig): Promise<Map<string, DailyVotes[]> | undefined> {
+/** Reads the events store, or `undefined` when there is none (opening would create one). */
+export async function readEventsStore<T>(
+  config: StorageConfig,
+  read: (events: Client) => Promise<T>,
+): Promise<T | undefined> {
   if (!isRemote(config.events)) {
     const path = config.events.startsWith('file:') ? new URL(config.events).pathname : resolve(config.events);
-    // Opening would create an empty store; a missing one just means no votes were recorded here.
+    // A missing store just means nothing was recorded here.
     if (!existsSync(path)) return undefined;
   }
   const events = await openEvents(config);
   try {
+    return await read(events);
+  } finally {
+    events.close();
+  }
+}
+
+/** "Not helpful" votes per document id and day, or `undefined` when there is no events store. */
+export function notHelpfulVotes(config: StorageConfig): Promise<Map<string, DailyVotes[]> | undefined> {
+  return readEventsStore(config, async (events) => {
     const result = await events.execute({
       sql: 'SELECT document_id, day, count FROM event_daily WHERE kind = ? ORDER BY document_id, day',
       args: ['not_helpful'],
@@ -55,7 +71,10 @@ export async function notHelpfulVotes(config: StorageConfig): Promise<Map<string
       votes.set(id, list);
     }
     return votes;
-  } finally {
-    events.close();
-  }
+  });
+}
+
+/** Red KPI learning triggers (for recurrences), or `undefined` when there is no events store. */
+export function redKpiTriggers(config: StorageConfig): Promise<RedTrigger[] | undefined> {
+  return readEventsStore(config, (events) => listTriggers(events, { level: 'red', limit: 10_000 }));
 }

@@ -12,6 +12,8 @@ export interface QueuedEvent {
   documentId?: string;
   query?: string;
   resultCount?: number;
+  /** The business unit the reader came from (a KPI board link): links reads to its triggers. */
+  businessUnit?: string;
   occurredAt: string;
 }
 

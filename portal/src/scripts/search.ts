@@ -224,11 +224,17 @@ async function renderResults(results: PagefindResult[], total: number): Promise<
         badge.textContent = text;
         badges.append(badge);
       }
+      // Did the fix hold? `challenged` (page meta) carries the first recurrence in one line.
+      const challenged = data.meta.challenged ? document.createElement('p') : undefined;
+      if (challenged) {
+        challenged.className = 'result-challenged';
+        challenged.textContent = `Fix challenged: ${data.meta.challenged}`;
+      }
       const excerpt = document.createElement('p');
       excerpt.className = 'result-excerpt';
       // Pagefind escapes the page text and wraps matches in <mark>.
       excerpt.innerHTML = data.excerpt;
-      item.append(link, badges, excerpt);
+      item.append(link, badges, ...(challenged ? [challenged] : []), excerpt);
       return item;
     }),
   );
