@@ -380,8 +380,8 @@ export const READ_KINDS = ['view', 'download', 'citation'] as const;
 
 /**
  * For each trigger, the views, downloads and citations of its recommended documents by
- * its unit at or after it opened (first 100, oldest first): "was anything read after the
- * line went red?".
+ * its unit from when it opened until it closed (first 100, oldest first): "was anything
+ * read after the line went red?".
  */
 export async function triggerReads(
   events: Client,
@@ -391,12 +391,19 @@ export async function triggerReads(
   const asked = triggers.filter((trigger) => trigger.recommended.length > 0);
   if (asked.length === 0) return result;
   const kinds = READ_KINDS.map(() => '?').join(', ');
+  // While the trigger was open: a read after the series was green again answered nothing.
   const statements = asked.map((trigger) => ({
     sql: `SELECT document_id, kind, occurred_at FROM events
-          WHERE business_unit = ? AND occurred_at >= ? AND kind IN (${kinds})
+          WHERE business_unit = ? AND occurred_at >= ? AND occurred_at <= ? AND kind IN (${kinds})
             AND document_id IN (${trigger.recommended.map(() => '?').join(', ')})
           ORDER BY occurred_at, seq LIMIT 100`,
-    args: [trigger.businessUnit, trigger.openedAt, ...READ_KINDS, ...trigger.recommended],
+    args: [
+      trigger.businessUnit,
+      trigger.openedAt,
+      trigger.closedAt ?? '9999-12-31',
+      ...READ_KINDS,
+      ...trigger.recommended,
+    ],
   }));
   const results: ResultSet[] = [];
   // A few hundred statements per round trip: a long range of triggers stays one query each.

@@ -4,6 +4,8 @@
  * validated whole (nothing is stored when one reading is refused) and stored in one
  * transaction together with the learning triggers it opens.
  */
+
+import { KPI_VALUE_LIMIT } from '../../content/taxonomy-schema.ts';
 import { type LearningTrigger, recordReadings } from '../../kpi/kpi-store.ts';
 import { isReadingProblem, MAX_READING_BATCH, type ValidReading, validateReading } from '../../kpi/readings.ts';
 import { hasScope } from '../auth.ts';
@@ -11,6 +13,20 @@ import { knowledgeFor } from '../data/kpi.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
 import { LearningTriggerRef } from './kpi-refs.ts';
+
+// Float would refuse 1e400 (Infinity) or "abc" with an uncoded error: this scalar refuses
+// them with INVALID_KPI_READING, like every other bound of a reading.
+builder.scalarType('KpiValue', {
+  description: `A KPI reading's value: a finite number within ±${KPI_VALUE_LIMIT}.`,
+  serialize: (value) => value,
+  parseValue: (value) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > KPI_VALUE_LIMIT)
+      throw hanseiError('INVALID_KPI_READING', `value must be a finite number within ±${KPI_VALUE_LIMIT}`, {
+        field: 'value',
+      });
+    return value;
+  },
+});
 
 const KpiReadingInput = builder.inputType('KpiReadingInput', {
   fields: (t) => ({
@@ -21,7 +37,11 @@ const KpiReadingInput = builder.inputType('KpiReadingInput', {
     businessUnit: t.string({ required: true, description: 'Business unit id, e.g. brake-assembly.' }),
     kpi: t.string({ required: true, description: 'KPI id from kpis.yaml, e.g. torque-nok-rate.' }),
     line: t.string({ required: false, description: 'Line, cell or station, when the unit reads the KPI per line.' }),
-    value: t.float({ required: true, description: "The value, in the KPI's unit, within its min and max." }),
+    value: t.field({
+      type: 'KpiValue',
+      required: true,
+      description: "The value, in the KPI's unit, within its min and max.",
+    }),
     measuredAt: t.field({
       type: 'DateTime',
       required: false,

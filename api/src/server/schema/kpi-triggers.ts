@@ -109,7 +109,7 @@ LearningTriggerRef.implement({
     reads: t.field({
       type: [TriggerReadRef],
       description:
-        'Views, downloads and citations of the recommended documents by this unit since it opened (metrics:read).',
+        'Views, downloads and citations of the recommended documents by this unit while it was open (metrics:read).',
       resolve: (g, _a, ctx) => {
         requireScope(ctx, 'metrics:read');
         return readsOf(ctx, g);
