@@ -87,6 +87,7 @@ export const EVENTS_MIGRATIONS: readonly Migration[] = [
       )`,
       'CREATE INDEX kpi_triggers_unit_time ON kpi_triggers (business_unit, opened_at)',
       'CREATE INDEX kpi_triggers_level_time ON kpi_triggers (level, opened_at)',
+      'CREATE INDEX kpi_triggers_open ON kpi_triggers (business_unit, kpi, line) WHERE closed_at IS NULL',
       // Reads by a unit after its line went red: which unit a view or citation came from.
       'ALTER TABLE events ADD COLUMN business_unit TEXT',
       'CREATE INDEX events_unit ON events (business_unit, occurred_at) WHERE business_unit IS NOT NULL',

@@ -6,7 +6,7 @@
  */
 import type { Client } from '@libsql/client';
 import type { Kpi } from '../../content/taxonomy-schema.ts';
-import { applicableKnowledge, type KnowledgeCandidate } from '../../kpi/knowledge.ts';
+import { type ApplicableDocument, applicableKnowledge, type KnowledgeCandidate } from '../../kpi/knowledge.ts';
 import {
   type LearningTrigger,
   latestReadings,
@@ -61,6 +61,10 @@ export function knowledgeCandidates(catalog: Catalog): KnowledgeCandidate[] {
   return list;
 }
 
+// Answers per catalog and reuse scores (both replaced, never changed, when they change):
+// a burst of triggers or a board of 15 series scans the documents once per KPI and unit.
+const knowledgeMemo = new WeakMap<Catalog, WeakMap<ReadonlyMap<string, number>, Map<string, ApplicableDocument[]>>>();
+
 /** Lessons and SOPs for a KPI deviating in a unit, ranked like search. */
 export function knowledgeFor(
   catalog: Catalog,
@@ -68,10 +72,26 @@ export function knowledgeFor(
   kpi: Kpi,
   businessUnit: string,
   limit = 10,
-) {
-  const label = (dimension: 'failureMode' | 'process' | 'equipment', id: string) =>
-    catalog.terms[dimension].get(id)?.label ?? id;
-  return applicableKnowledge(kpi, businessUnit, knowledgeCandidates(catalog), reuse, label, limit);
+): ApplicableDocument[] {
+  let byReuse = knowledgeMemo.get(catalog);
+  if (!byReuse) {
+    byReuse = new WeakMap();
+    knowledgeMemo.set(catalog, byReuse);
+  }
+  let answers = byReuse.get(reuse);
+  if (!answers) {
+    answers = new Map();
+    byReuse.set(reuse, answers);
+  }
+  const key = `${kpi.id}\u0000${businessUnit}\u0000${limit}`;
+  let found = answers.get(key);
+  if (!found) {
+    const label = (dimension: 'failureMode' | 'process' | 'equipment', id: string) =>
+      catalog.terms[dimension].get(id)?.label ?? id;
+    found = applicableKnowledge(kpi, businessUnit, knowledgeCandidates(catalog), reuse, label, limit);
+    answers.set(key, found);
+  }
+  return found;
 }
 
 /** KPIs measured in a unit, in kpis.yaml order. */

@@ -105,7 +105,7 @@ builder.mutationFields((t) => ({
         source: ctx.viewer.name,
         now: new Date(context.now).toISOString(),
       });
-      ctx.onEventsRecorded();
+      ctx.onReadingsRecorded();
       return { received: readings.length, recorded: result.recorded, triggers: result.opened, closed: result.closed };
     },
   }),
