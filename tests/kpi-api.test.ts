@@ -389,3 +389,19 @@ problem_statement: Twelve calipers left line 3 with guide pin bolts under torque
     });
   });
 });
+
+describe('calls that arrive together', () => {
+  it('answers each call with its own share when they are committed together', async () => {
+    const green = stream('together-a', [1, 1.2], line4, '2026-11-20T06:00:00Z');
+    const red = stream('together-b', [4.5], line4, '2026-11-20T22:00:00Z');
+    const before = await stored();
+    const [a, b, c] = await Promise.all([record(green), record(red), record([green[0] as KpiReadingInput])]);
+    expect(a.data?.recordKpiReadings).toMatchObject({ recorded: 2, duplicates: 0, closedTriggers: 1, triggers: [] });
+    expect(b.data?.recordKpiReadings).toMatchObject({ recorded: 1, closedTriggers: 0 });
+    expect(b.data?.recordKpiReadings.triggers.map((t) => [t.level, t.previousLevel, t.openedAt])).toEqual([
+      ['RED', 'GREEN', '2026-11-20T22:00:00.000Z'],
+    ]);
+    expect(c.data?.recordKpiReadings).toMatchObject({ recorded: 0, duplicates: 1 });
+    expect(await stored()).toEqual({ readings: before.readings + 3, triggers: before.triggers + 1 });
+  });
+});
