@@ -27,11 +27,14 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** Builds the portal the way `npm start` does: events go to /graphql on the same origin. */
-export async function buildPortal(): Promise<void> {
+/**
+ * Builds the portal the way `npm start` does: events go to /graphql on the same origin.
+ * `env` adds to the environment, e.g. `HANSEI_DATA_DIR` for the events store the build reads.
+ */
+export async function buildPortal(env: NodeJS.ProcessEnv = {}): Promise<void> {
   await run('npm', ['run', 'build', '-w', 'portal'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, HANSEI_API_URL: '/graphql', ASTRO_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, HANSEI_API_URL: '/graphql', ASTRO_TELEMETRY_DISABLED: '1', ...env },
     maxBuffer: 64 * 1024 * 1024,
     timeout: 300_000,
   });
@@ -43,13 +46,23 @@ export interface PortalServer {
   stop(): Promise<void>;
 }
 
-/** Indexes content/ into a temp data folder and serves API and portal on one port. */
-export async function startPortal(): Promise<PortalServer> {
+/** A temp data folder with content/ indexed into it. */
+export async function indexedDataDir(): Promise<string> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hansei-portal-'));
   const indexed = await runCli(['index', '--data', dataDir]);
   if (indexed.code !== 0 && indexed.code !== 1) throw new Error(`hansei index failed: ${indexed.stderr}`);
+  return dataDir;
+}
+
+/**
+ * Serves API and portal on one port over a data folder (default: content/ indexed into a
+ * new temp folder); `env` adds to the server's environment (e.g. `HANSEI_API_TOKENS`).
+ */
+export async function startPortal(options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<PortalServer> {
+  const dataDir = options.dataDir ?? (await indexedDataDir());
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data', dataDir, '--portal', PORTAL_DIST], {
     cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {
