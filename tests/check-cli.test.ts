@@ -45,7 +45,7 @@ const EXPECTED: Record<string, string[]> = {
   'lessons/LL-0134-fix-evidence-missing.mdx': ['FIX_EVIDENCE_MISSING'],
   // A placeholder is reported alone: not as the unknown process its text would be.
   'lessons/LL-0137-placeholder-left.mdx': ['PLACEHOLDER_LEFT'],
-  // One broken KPI per problem of kpis.yaml (the first KPI is valid).
+  // One broken KPI per problem of kpis.yaml (the first KPI is valid), from tests/fixtures/kpi-errors.
   'taxonomy/kpis.yaml': [
     'KPI_THRESHOLDS_INVALID',
     'KPI_SCOPE_DUPLICATE',
@@ -90,6 +90,8 @@ let exitCode: number;
 beforeAll(async () => {
   workdir = await mkdtemp(join(tmpdir(), 'hansei-check-'));
   await cp(FIXTURE, join(workdir, 'content'), { recursive: true });
+  // The broken KPIs live apart, so suites that reuse this taxonomy stay clean.
+  await cp(join(REPO_ROOT, 'tests/fixtures/kpi-errors/kpis.yaml'), join(workdir, 'content/taxonomy/kpis.yaml'));
   await writeFile(
     join(workdir, 'content/lessons/LL-0135-too-large.mdx'),
     `---\nid: LL-0135\n---\n${'x'.repeat(1024 * 1024)}`,
