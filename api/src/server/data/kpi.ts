@@ -108,8 +108,11 @@ export async function unitStatus(
 ): Promise<SeriesStatus[]> {
   const kpis = kpiId === undefined ? kpisOfUnit(catalog, businessUnit) : [catalog.kpis.get(kpiId) as Kpi];
   const perSeries = Math.max(5, ...kpis.map((kpi) => Math.max(windowSize(kpi), kpi.escalation.worsening_trend)));
+  const series = kpis.flatMap((kpi) =>
+    scopesOf(kpi, businessUnit).map((scope) => ({ businessUnit, kpi: kpi.id, line: scope.line })),
+  );
   const [readings, open] = await Promise.all([
-    latestReadings(events, businessUnit, perSeries, kpiId),
+    latestReadings(events, series, perSeries),
     listTriggers(events, { businessUnit, ...(kpiId === undefined ? {} : { kpi: kpiId }), open: true, limit: 1000 }),
   ]);
   return kpis.flatMap((kpi) =>

@@ -12,6 +12,7 @@ import './metrics.ts';
 import './events.ts';
 import './kpi.ts';
 import './kpi-triggers.ts';
+import './kpi-metrics.ts';
 import './kpi-readings.ts';
 import './fix-challenges.ts';
 

@@ -6,7 +6,8 @@
  */
 
 import { KPI_VALUE_LIMIT } from '../../content/taxonomy-schema.ts';
-import { type LearningTrigger, recordReadings } from '../../kpi/kpi-store.ts';
+import { recordReadings } from '../../kpi/kpi-ingest.ts';
+import type { LearningTrigger } from '../../kpi/kpi-store.ts';
 import { isReadingProblem, MAX_READING_BATCH, type ValidReading, validateReading } from '../../kpi/readings.ts';
 import { hasScope } from '../auth.ts';
 import { knowledgeFor } from '../data/kpi.ts';
