@@ -14,7 +14,7 @@ const config: CodegenConfig = {
         documentMode: 'string',
         useTypeImports: true,
         enumsAsTypes: true,
-        scalars: { Date: 'string', DateTime: 'string' },
+        scalars: { Date: 'string', DateTime: 'string', KpiValue: 'number' },
       },
       presetConfig: { fragmentMasking: false },
     },

@@ -3,8 +3,10 @@
  * 10,000), starts `hansei serve` and a hello-world Yoga server as child processes on
  * 127.0.0.1, and loads them with autocannon (50 connections): a search, a document query
  * and hello-world, in one run. Then ingests events in batches of 100 and counts them.
- * Targets: search and document throughput ≥ 0.5 × hello-world, p99 ≤ 50 ms;
- * ingest ≥ 10,000 events/s with none missing.
+ * Then KPI readings the same way (batches of 100, 8 in flight), swinging through amber and
+ * red so batches open and close learning triggers. Targets: search and document
+ * throughput ≥ 0.5 × hello-world, p99 ≤ 50 ms; ingest ≥ 10,000 events/s and ≥ 10,000
+ * readings/s with none missing.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -61,6 +63,67 @@ async function load(name: string, url: string, body: string | (() => string)) {
   return result;
 }
 
+/**
+ * KPI readings: 15 series (5 units × 3 lines), each batch a slice of every series, the
+ * values green with an excursion to amber and red every 20 readings of a series (a trigger
+ * opened and closed), one minute apart. Every acknowledged reading is counted afterwards.
+ */
+async function benchReadings(api: string, token: string): Promise<void> {
+  const units = ['press', 'weld', 'paint', 'assembly', 'logistics'];
+  const series = units.flatMap((unit) => ['line-1', 'line-2', 'line-3'].map((line) => ({ unit, line })));
+  const cycle = [0.3, 0.4, 0.3, 0.5, 0.2, 0.4, 0.3, 0.4, 0.3, 0.2, 0.3, 0.4, 0.3, 0.5, 0.4, 0.3, 1.3, 2.4, 0.9, 0.3];
+  const start = Date.now() - 60 * 86_400_000;
+  const batches = 400;
+  let next = 0;
+  let acknowledged = 0;
+  let triggers = 0;
+  const began = performance.now();
+  const lane = async () => {
+    while (next < batches) {
+      const batch = next++;
+      const readings = Array.from({ length: 100 }, (_, i) => {
+        const n = batch * 100 + i;
+        const { unit, line } = series[n % series.length] as { unit: string; line: string };
+        const step = Math.floor(n / series.length);
+        return {
+          clientId: `bench-kpi-${n}`,
+          businessUnit: unit,
+          kpi: 'nok-rate',
+          line,
+          value: cycle[step % cycle.length],
+          measuredAt: new Date(start + step * 60_000).toISOString(),
+        };
+      });
+      const response = await fetch(api, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query:
+            'mutation($r: [KpiReadingInput!]!) { recordKpiReadings(readings: $r) { recorded triggers { triggerId } } }',
+          variables: { r: readings },
+        }),
+      });
+      const json = (await response.json()) as {
+        data?: { recordKpiReadings: { recorded: number; triggers: unknown[] } };
+        errors?: unknown;
+      };
+      if (!json.data) throw new Error(`KPI ingest failed: ${JSON.stringify(json.errors)}`);
+      acknowledged += json.data.recordKpiReadings.recorded;
+      triggers += json.data.recordKpiReadings.triggers.length;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, lane));
+  const seconds = (performance.now() - began) / 1000;
+  const events = await openEvents(storageConfig(join(root, '.hansei')));
+  const stored = Number(
+    (await events.execute("SELECT count(*) AS n FROM kpi_readings WHERE client_id LIKE 'bench-kpi-%'")).rows[0]?.n,
+  );
+  events.close();
+  console.log(
+    `KPI readings: ${acknowledged} acknowledged in ${seconds.toFixed(2)} s = ${(acknowledged / seconds).toFixed(0)} readings/s (target ≥ 10,000), ${triggers} learning triggers opened; stored ${stored}, missing ${acknowledged - stored}`,
+  );
+}
+
 try {
   process.stdout.write(`generating and indexing ${count} documents … `);
   await generateCorpus(join(root, 'content'), count);
@@ -72,7 +135,7 @@ try {
   execFileSync(process.execPath, [cli, 'index'], { cwd: root, stdio: 'ignore' });
   console.log('done');
 
-  const { token, entry } = createToken('bench', ['events:write', 'metrics:read']);
+  const { token, entry } = createToken('bench', ['events:write', 'metrics:read', 'kpi:write']);
   const tokens = JSON.stringify([entry]);
   await start([cli, 'serve', '--port', '4390'], { HANSEI_API_TOKENS: tokens });
   await start([hello, '4391']);
@@ -168,6 +231,7 @@ try {
   console.log(
     `ingest: ${acknowledged} events acknowledged in ${ingestSeconds.toFixed(2)} s = ${(acknowledged / ingestSeconds).toFixed(0)} events/s (target ≥ 10,000); stored ${stored}, missing ${acknowledged - stored}`,
   );
+  await benchReadings(api, token);
 } finally {
   for (const child of children) {
     child.removeAllListeners('exit');

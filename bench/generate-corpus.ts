@@ -40,7 +40,7 @@ export interface GeneratedCorpus {
   bytes: number;
 }
 
-/** Writes `count` documents (60% lessons, 20% SOPs, 20% RCAs) and a taxonomy under `root`. */
+/** Writes `count` documents (60% lessons, 20% SOPs, 20% RCAs) and a taxonomy (with a KPI) under `root`. */
 export async function generateCorpus(root: string, count: number, seed = 42): Promise<GeneratedCorpus> {
   const random = createRandom(seed);
   for (const folder of ['taxonomy', 'lessons', 'sops', 'rca']) await mkdir(join(root, folder), { recursive: true });
@@ -75,6 +75,27 @@ export async function generateCorpus(root: string, count: number, seed = 42): Pr
     equipment
       .map((eq) => `- id: ${eq.id}\n  label: Machine ${eq.id}\n  type: machine\n  business_unit: ${eq.unit}\n`)
       .join(''),
+  );
+
+  // One KPI read on three lines of every unit, so bench:api can ingest readings.
+  await writeFile(
+    join(root, 'taxonomy/kpis.yaml'),
+    `- id: nok-rate
+  label: NOK rate
+  unit: "%"
+  direction: lower
+  target: 0.5
+  amber: 1
+  red: 2
+  min: 0
+  max: 100
+  escalation: { red_points: 1, ambers_to_red: 3, worsening_trend: 4 }
+  owner: ${UNITS[0]}.steward
+  measured_in:
+${UNITS.map((unit) => `    - business_unit: ${unit}\n      lines: [line-1, line-2, line-3]\n`).join('')}  watches:
+    failure_modes: [faults, jams]
+    equipment: [EQ-100, EQ-101]
+`,
   );
 
   const lessons = Math.round(count * 0.6);

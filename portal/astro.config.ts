@@ -14,6 +14,8 @@ const conditions = ['module-sync', 'node', 'import', 'default'];
 export default defineConfig({
   site: process.env.HANSEI_PORTAL_SITE ?? 'http://127.0.0.1:4000',
   trailingSlash: 'always',
+  // Tests and benchmarks build variants side by side (`HANSEI_PORTAL_DIST`).
+  outDir: process.env.HANSEI_PORTAL_DIST ?? './dist',
   // Pages await MDX rendering and file reads: a few at a time keeps both cores busy.
   build: { format: 'directory', concurrency: 4 },
   integrations: [mdx(), sourceDownloads(contentDir)],

@@ -6,20 +6,65 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEvents, openIndex, storageConfig } from '../api/src/db/storage.ts';
+import { createToken } from '../api/src/server/auth.ts';
+import { createHanseiServer } from '../api/src/server/yoga.ts';
 import { REPO_ROOT } from './helpers/cli.ts';
-import { type Browser, buildPortal, openBrowser, type PortalServer, startPortal } from './helpers/portal.ts';
+import {
+  type Browser,
+  buildPortal,
+  indexedDataDir,
+  openBrowser,
+  type PortalServer,
+  startPortal,
+} from './helpers/portal.ts';
 
 let server: PortalServer;
 let browser: Browser;
 let axeSource: string;
+const mes = createToken('e2e-mes', ['kpi:write']);
+
+/** Torque NOK readings of the last hours through the real API (in-process): station 30 goes red. */
+async function readingsBeforeTheBuild(dataDir: string): Promise<void> {
+  const config = storageConfig(dataDir);
+  const [index, events] = [await openIndex(config), await openEvents(config)];
+  const yoga = createHanseiServer({ index, events, tokens: [mes.entry] });
+  const hour = 3_600_000;
+  const readings = [0.4, 0.8, 1.4].map((value, i) => ({
+    clientId: `e2e-torque-${i}`,
+    businessUnit: 'brake-assembly',
+    kpi: 'torque-nok-rate',
+    line: 'station-30',
+    value,
+    measuredAt: new Date(Date.now() - (3 - i) * hour).toISOString(),
+  }));
+  const response = await yoga.fetch('http://hansei.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${mes.token}` },
+    body: JSON.stringify({
+      query: 'mutation($r: [KpiReadingInput!]!) { recordKpiReadings(readings: $r) { recorded } }',
+      variables: { r: readings },
+    }),
+  });
+  const body = (await response.json()) as { data?: { recordKpiReadings: { recorded: number } } };
+  index.close();
+  events.close();
+  if (body.data?.recordKpiReadings.recorded !== 3) throw new Error(`seeding readings failed: ${JSON.stringify(body)}`);
+}
 
 beforeAll(async () => {
-  await buildPortal();
-  server = await startPortal();
+  // A line that went red before the build: the build bakes the challenged fixes in.
+  const dataDir = await indexedDataDir();
+  await readingsBeforeTheBuild(dataDir);
+  // A build of its own (other suites share the one that read no events store).
+  const dist = join(tmpdir(), 'hansei-portal-dist-red-line');
+  await buildPortal({ dist, env: { HANSEI_DATA_DIR: dataDir } });
+  server = await startPortal({ dataDir, dist, env: { HANSEI_API_TOKENS: JSON.stringify([mes.entry]) } });
   browser = await openBrowser();
   axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 }, 300_000);
@@ -205,5 +250,108 @@ describe('one port for portal and API', () => {
     const [file] = (await readdir(join(REPO_ROOT, 'content/lessons'))).filter((name) => name.startsWith('LL-0001-'));
     expect(await response.text()).toBe(await readFile(join(REPO_ROOT, 'content/lessons', file as string), 'utf8'));
     expect((await fetch(`${server.url}/source/LL-9999.mdx`)).status).toBe(404);
+  });
+});
+
+describe('KPI-triggered learning in the portal', () => {
+  it("shows a unit's KPI board: live status with why, rules in words, and what to discuss", async () => {
+    const page = await open('/kpis/brake-assembly/');
+    const station30 = page.locator('[data-kpi-series][data-kpi="torque-nok-rate"][data-line="station-30"]');
+    await expect.poll(() => station30.getAttribute('data-status')).toBe('RED');
+    expect(await station30.locator('[data-kpi-status]').textContent()).toBe('Red');
+    expect(await station30.locator('[data-kpi-why]').textContent()).toContain('1.4% is above the red threshold 1%');
+    expect(await station30.locator('.kpi-rules').textContent()).toContain('Red when a reading is above 1%.');
+    const overview = page.locator('.kpi-overview [data-kpi-status="torque-nok-rate|station-30"]');
+    expect(await overview.textContent()).toBe('Red');
+    const station40 = page.locator('[data-kpi-series][data-kpi="torque-nok-rate"][data-line="station-40"]');
+    expect(await station40.locator('[data-kpi-status]').textContent()).toBe('No readings yet');
+    const torque = page.locator('section.kpi[data-kpi="torque-nok-rate"]');
+    const lesson = torque.locator('.kpi-knowledge li', { hasText: 'controller traces' });
+    expect(await lesson.locator('.badge-fix-challenged').count()).toBe(1);
+    expect(await lesson.locator('a').getAttribute('href')).toBe('/docs/LL-0012/?unit=brake-assembly');
+    // SOPs bring their reflection prompts to the huddle.
+    expect(await torque.locator('.kpi-prompts li').count()).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('counts a lesson opened from the board as read by the unit after the line went red', async () => {
+    const page = await open('/kpis/brake-assembly/');
+    await page
+      .locator('section.kpi[data-kpi="torque-nok-rate"] .kpi-knowledge a', { hasText: 'controller traces' })
+      .click();
+    await page.waitForURL(/\/docs\/LL-0012\//);
+    await page.waitForFunction(() => (localStorage.getItem('hansei:events') ?? '[]') === '[]');
+    await page.close();
+    const events = createClient({ url: `file:${join(server.dataDir, 'events.db')}` });
+    const rows = await events.execute({
+      sql: "SELECT count(*) AS n FROM events WHERE kind = 'view' AND document_id = ? AND business_unit = ?",
+      args: ['LL-0012', 'brake-assembly'],
+    });
+    events.close();
+    expect(Number(rows.rows[0]?.n)).toBe(1);
+  });
+
+  it('marks a challenged fix on the lesson page and in its search result, from the build', async () => {
+    const page = await open('/docs/LL-0012/');
+    const banner = page.locator('[data-fix-challenged]');
+    expect(await banner.isVisible()).toBe(true);
+    expect(await banner.textContent()).toContain('Torque NOK rate (brake-assembly, station-30) went red on');
+    await page.goto(`${server.url}/?q=controller+traces`);
+    await page.waitForSelector('.results .result');
+    const result = page.locator('.results .result', { hasText: 'controller traces' }).first();
+    expect(await result.locator('.result-challenged').textContent()).toMatch(/^Fix challenged: Torque NOK rate/);
+    await page.close();
+  });
+
+  it('challenges a fix live when a KPI goes red after the build', async () => {
+    const before = await open('/docs/LL-0002/');
+    expect(await before.locator('[data-fix-challenged]').isVisible()).toBe(false);
+    await before.close();
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${mes.token}` },
+      body: JSON.stringify({
+        query: 'mutation($r: [KpiReadingInput!]!) { recordKpiReadings(readings: $r) { triggers { level } } }',
+        variables: {
+          r: [
+            {
+              clientId: 'e2e-leak-0',
+              businessUnit: 'brake-assembly',
+              kpi: 'leak-test-reject-ppm',
+              line: 'line-3',
+              value: 6200,
+            },
+          ],
+        },
+      }),
+    });
+    const body = (await response.json()) as { data?: { recordKpiReadings: { triggers: { level: string }[] } } };
+    expect(body.data?.recordKpiReadings.triggers).toEqual([{ level: 'RED' }]);
+    const page = await open('/docs/LL-0002/');
+    const banner = page.locator('[data-fix-challenged]');
+    await banner.waitFor({ state: 'visible' });
+    expect(await banner.textContent()).toContain('Leak test rejects (brake-assembly, line-3) went red on');
+    await page.close();
+  });
+
+  it('keeps the thresholds and what to discuss offline', async () => {
+    const page = await open('/');
+    await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
+    await page.goto(`${server.url}/kpis/brake-assembly/`);
+    await browser.context.setOffline(true);
+    try {
+      await page.reload();
+      expect(await page.locator('h1').textContent()).toBe('Brake Module Assembly');
+      expect(await page.locator('[data-kpi-live]').textContent()).toContain('Live status needs a connection');
+      const series = page.locator('[data-kpi-series][data-kpi="leak-test-reject-ppm"]');
+      expect(await series.locator('.kpi-rules').textContent()).toContain('Red when a reading is above 5000 ppm.');
+      expect(
+        await page.locator('section.kpi[data-kpi="leak-test-reject-ppm"] .kpi-knowledge li').count(),
+      ).toBeGreaterThan(0);
+    } finally {
+      await browser.context.setOffline(false);
+      await page.close();
+    }
   });
 });

@@ -6,9 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readdir, stat, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
-const dist = new URL('../dist/', import.meta.url).pathname;
+// The built site: the first argument, else portal/dist.
+const dist = resolve(process.argv[2] ?? new URL('../dist/', import.meta.url).pathname);
 const FRAGMENT_BUDGET = 8 * 1024 * 1024;
 
 async function walk(dir: string): Promise<string[]> {
@@ -30,10 +31,16 @@ const core = sized.filter(
 );
 const fragments = sized.filter((file) => file.url.includes('/fragment/'));
 const total = [...core, ...fragments].reduce((sum, file) => sum + file.size, 0);
+// The KPI boards too: a huddle must see thresholds and what to discuss when the Wi-Fi drops.
+const kpiPages = (await walk(join(dist, 'kpis')).catch(() => []))
+  .filter((file) => file.endsWith('/index.html'))
+  .map((file) => `/${relative(dist, file).replace(/index\.html$/, '')}`)
+  .sort();
 const urls = [
   '/',
   // The query brain's vocabulary and names (scripts/search-lexicon.ts).
   '/search/lexicon.json',
+  ...kpiPages,
   ...core.map((file) => file.url),
   ...(total <= FRAGMENT_BUDGET ? fragments.map((file) => file.url) : []),
 ];

@@ -11,7 +11,7 @@ import { runIndex } from '../../api/src/index/indexer.ts';
 import { createToken, type Scope, type TokenEntry } from '../../api/src/server/auth.ts';
 import { createHanseiServer, type HanseiServerOptions, type HanseiYoga } from '../../api/src/server/yoga.ts';
 import { REPO_ROOT } from './cli.ts';
-import { copyInto, createTestRepo } from './git-repo.ts';
+import { copyInto, createTestRepo, type TestRepo } from './git-repo.ts';
 
 /** "Today" for every API test. */
 export const TODAY = new Date('2026-11-23T09:00:00Z');
@@ -23,6 +23,8 @@ export interface TestApi {
   /** Tokens by name: `admin`, `metrics`, `writer`, `reader-without-scopes`. */
   tokens: Record<string, string>;
   dataDir: string;
+  /** The git repository holding the fixture content (under `content/`). */
+  repo: TestRepo;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function createTestApi(options: Partial<HanseiServerOptions> = {}):
     events,
     tokens,
     dataDir,
+    repo,
     async close() {
       index.close();
       events.close();

@@ -28,15 +28,18 @@ export const CHROMIUM_FLAGS = [
 ];
 
 /**
- * Builds the portal the way `npm start` does (events go to /graphql on the same origin),
- * once per test run: several suites need it, and two builds into one `portal/dist` at the
- * same time would break both. A lock folder serialises builders across vitest workers;
- * a stamp names the run whose build `dist` holds. Without an events store (an empty data
- * folder), so no reuse weighs on ranking.
+/**
+ * Builds the portal the way `npm start` does (events go to /graphql on the same origin)
+ * into `dist` (default `portal/dist`), once per test run and variant: several suites need
+ * it, and Astro's content cache in `portal/` takes one build at a time, so a lock folder
+ * serialises builders across vitest workers and a stamp names the run and variant that
+ * `dist` holds. `env` adds to the build's environment; without `HANSEI_DATA_DIR` the build
+ * reads no events store (no reuse weighs on ranking, no KPI has gone red).
  */
-export async function buildPortal(): Promise<void> {
-  const runId = process.env.HANSEI_TEST_RUN ?? `${process.pid}`;
-  const stamp = join(PORTAL_DIST, '.built-for-test-run');
+export async function buildPortal(options: { dist?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+  const dist = options.dist ?? PORTAL_DIST;
+  const runId = `${process.env.HANSEI_TEST_RUN ?? process.pid} ${JSON.stringify(options.env ?? {})}`;
+  const stamp = join(dist, '.built-for-test-run');
   const lock = join(REPO_ROOT, 'portal/.build-lock');
   const built = async () => (await readFile(stamp, 'utf8').catch(() => '')) === runId;
   if (await built()) return;
@@ -58,7 +61,14 @@ export async function buildPortal(): Promise<void> {
     try {
       await run('npm', ['run', 'build', '-w', 'portal'], {
         cwd: REPO_ROOT,
-        env: { ...process.env, HANSEI_API_URL: '/graphql', HANSEI_DATA_DIR: noData, ASTRO_TELEMETRY_DISABLED: '1' },
+        env: {
+          ...process.env,
+          HANSEI_API_URL: '/graphql',
+          HANSEI_DATA_DIR: noData,
+          HANSEI_PORTAL_DIST: dist,
+          ASTRO_TELEMETRY_DISABLED: '1',
+          ...options.env,
+        },
         maxBuffer: 64 * 1024 * 1024,
         timeout: 300_000,
       });
@@ -86,18 +96,33 @@ export interface PortalServer {
   stop(): Promise<void>;
 }
 
-/**
- * Indexes content/ (or `options.content`, a content folder with its own git history) into
- * a temp data folder and serves API and portal on one port.
- */
-export async function startPortal(options: { content?: string } = {}): Promise<PortalServer> {
+/** A temp data folder with content/ (or `content`, a folder with its own git history) indexed into it. */
+export async function indexedDataDir(content?: string): Promise<string> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hansei-portal-'));
-  const content = options.content ? ['--content', options.content] : [];
-  const indexed = await runCli(['index', '--data', dataDir, ...content]);
+  const indexed = await runCli(['index', '--data', dataDir, ...(content ? ['--content', content] : [])]);
   if (indexed.code !== 0 && indexed.code !== 1) throw new Error(`hansei index failed: ${indexed.stderr}`);
-  const serve = [CLI, 'serve', '--port', '0', '--data', dataDir, '--portal', PORTAL_DIST, ...content];
+  return dataDir;
+}
+
+export interface PortalOptions {
+  /** A content folder with its own git history instead of content/. */
+  content?: string;
+  /** A data folder already indexed (default: a new temp folder with the content indexed). */
+  dataDir?: string;
+  /** The built site (default `portal/dist`). */
+  dist?: string;
+  /** Adds to the server's environment (e.g. `HANSEI_API_TOKENS`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Serves API and portal on one port over a data folder. */
+export async function startPortal(options: PortalOptions = {}): Promise<PortalServer> {
+  const dataDir = options.dataDir ?? (await indexedDataDir(options.content));
+  const content = options.content ? ['--content', options.content] : [];
+  const serve = [CLI, 'serve', '--port', '0', '--data', dataDir, '--portal', options.dist ?? PORTAL_DIST, ...content];
   const child = spawn(process.execPath, serve, {
     cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -9,7 +9,7 @@ import { suggest } from '../content/taxonomy.ts';
 import { DEFAULT_DATA_DIR, storageConfig } from '../db/storage.ts';
 import { formatReview, REVIEW_FORMATS, type ReviewFormat } from '../review/review-format.ts';
 import { buildReviewQueue } from '../review/review-queue.ts';
-import { documentHistory, notHelpfulVotes, openFeedback } from '../review/review-sources.ts';
+import { documentHistory, notHelpfulVotes, openFeedback, redKpiTriggers } from '../review/review-sources.ts';
 import { DUE_SOON_DAYS, isoToday } from '../review/review-state.ts';
 import { NOT_HELPFUL_THRESHOLD } from '../review/staleness.ts';
 import { CliError, type Command, parseCommandArgs, parseDateOption } from './command.ts';
@@ -26,7 +26,10 @@ and why:
   - it uses a deprecated taxonomy term;
   - "not helpful" votes since its last review reached the threshold (when the events
     store exists);
-  - corrective actions of an RCA are past due.
+  - corrective actions of an RCA are past due;
+  - recurrence: after an approved lesson's last verification, a KPI watching its
+    failure mode or equipment went red (when the events store exists), or a new RCA
+    names the same failure mode and equipment.
 Lessons whose RCA still has open corrective actions are listed as provisional; open
 frontline feedback ("didn't help", "suggest a change") is listed per document and
 section, newest first (close it with "hansei feedback close"). Ends
@@ -88,10 +91,12 @@ export const runReview: Command = async (argv) => {
     process.stderr.write(`warning: ${skipped} document(s) with errors are left out; run "npx hansei check"\n`);
   }
 
-  const [history, notHelpful, feedback] = await Promise.all([
+  const storage = storageConfig(values.data);
+  const [history, notHelpful, feedback, redTriggers] = await Promise.all([
     documentHistory(selection.root, documents),
-    notHelpfulVotes(storageConfig(values.data)),
-    openFeedback(storageConfig(values.data)),
+    notHelpfulVotes(storage),
+    openFeedback(storage),
+    redKpiTriggers(storage),
   ]);
   const queue = buildReviewQueue({
     documents,
@@ -101,6 +106,7 @@ export const runReview: Command = async (argv) => {
     ...(history ? { history } : {}),
     ...(notHelpful ? { notHelpful } : {}),
     ...(feedback ? { feedback } : {}),
+    ...(redTriggers ? { redTriggers } : {}),
     ...(values.unit !== undefined ? { unit: values.unit } : {}),
     ...(values.steward !== undefined ? { steward: values.steward } : {}),
   });

@@ -135,6 +135,21 @@ export const DIAGNOSTIC_CODES = {
     hint: 'Add the parent term, e.g. "a.b" for "a.b.c".',
   },
   TAXONOMY_BAD_REFERENCE: { severity: 'error', title: 'Taxonomy entry refers to an unknown id' },
+  KPI_THRESHOLDS_INVALID: {
+    severity: 'error',
+    title: 'KPI thresholds are out of order',
+    hint: 'Amber lies between target and red: target ≤ amber < red when lower is better, target ≥ amber > red when higher is better; min and max around all three.',
+  },
+  KPI_SCOPE_DUPLICATE: {
+    severity: 'error',
+    title: 'Business unit or line listed twice for a KPI',
+    hint: 'Each unit (or each line of a unit) appears once under measured_in, so one set of thresholds applies.',
+  },
+  KPI_WATCHES_NOTHING: {
+    severity: 'warning',
+    title: 'KPI watches no failure mode, process or equipment',
+    hint: 'Add "watches:" so a red status can recommend the lessons that apply and challenge fixes.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

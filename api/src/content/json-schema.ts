@@ -55,6 +55,7 @@ const ENTRY_BLOCKS: Record<TaxonomyDimension, string> = {
   processes: 'HierarchyTermSchema',
   failureModes: 'HierarchyTermSchema',
   equipment: 'EquipmentSchema',
+  kpis: 'KpiSchema',
 };
 
 /** Front matter of one kind, or of any kind when `kind` is undefined. */
@@ -129,7 +130,8 @@ function fieldDocs(file: string): FieldDocs {
     }
     blocks.set(name, fields);
     for (const [field, doc] of Object.entries(fields)) merged[field] ??= doc;
-    const head = /\/\*\*([\s\S]*?)\*\/\s*$/.exec(source.slice(0, start.index));
+    // The doc comment right above the block: no "*/" inside, or it would swallow the file.
+    const head = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*$/.exec(source.slice(0, start.index));
     if (head) heads.set(name, clean(head[1] ?? ''));
   });
   return { blocks, merged, heads };

@@ -154,3 +154,15 @@ export function isRealDate(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
+
+/** ISO 8601 date and time with a zone; calendar validity is checked by `isStrictInstant`. */
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$/;
+
+/**
+ * True when `value` is an ISO 8601 instant with a time zone on a day that exists:
+ * `2026-02-29T10:00:00Z` is refused, where `Date.parse` would read it as 1 March.
+ */
+export function isStrictInstant(value: string): boolean {
+  const match = INSTANT.exec(value);
+  return match !== null && isRealDate(match[1] as string) && !Number.isNaN(Date.parse(value));
+}

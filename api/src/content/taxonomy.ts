@@ -6,10 +6,13 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { type Diagnostic, diagnostic, type Location } from './diagnostics.ts';
+import { checkKpis } from './kpi-check.ts';
 import {
   type BusinessUnit,
   type EquipmentTerm,
   type HierarchyTerm,
+  type Kpi,
+  OPTIONAL_TAXONOMY_FILES,
   type Person,
   TAXONOMY_ENTRY_SCHEMAS,
   TAXONOMY_FILES,
@@ -26,7 +29,12 @@ export interface Taxonomy {
   processes: Map<string, HierarchyTerm>;
   failureModes: Map<string, HierarchyTerm>;
   equipment: Map<string, EquipmentTerm>;
+  /** KPIs that passed every check (`kpis.yaml` is optional; a KPI with errors is left out). */
+  kpis: Map<string, Kpi>;
 }
+
+/** Where a field of a taxonomy entry is written: `(id, ['measured_in', 1, 'amber'])`. */
+export type LocateField = (id: string, path: readonly (string | number)[]) => Location;
 
 /** The taxonomy dimensions a document's front matter refers to, by field name. */
 export const TERM_FIELDS = {
@@ -48,20 +56,25 @@ export async function loadTaxonomy(read: ReadTaxonomyFile): Promise<{ taxonomy: 
     processes: new Map(),
     failureModes: new Map(),
     equipment: new Map(),
+    kpis: new Map(),
   };
   const lines = new Map<string, Map<string, Location>>();
+  const locators = new Map<TaxonomyDimension, LocateField>();
   for (const dimension of Object.keys(TAXONOMY_FILES) as TaxonomyDimension[]) {
     const file = `${TAXONOMY_FOLDER}/${TAXONOMY_FILES[dimension]}`;
     const text = await read(file);
     if (text === undefined) {
-      diagnostics.push(diagnostic(file, { line: 1, column: 1 }, 'TAXONOMY_FILE_MISSING', `${file} does not exist`));
+      if (!OPTIONAL_TAXONOMY_FILES.has(dimension))
+        diagnostics.push(diagnostic(file, { line: 1, column: 1 }, 'TAXONOMY_FILE_MISSING', `${file} does not exist`));
       continue;
     }
     const entryLines = new Map<string, Location>();
     lines.set(dimension, entryLines);
-    loadFile(file, text, dimension, taxonomy, entryLines, diagnostics);
+    locators.set(dimension, loadFile(file, text, dimension, taxonomy, entryLines, diagnostics));
   }
   checkReferences(taxonomy, lines, diagnostics);
+  const locateKpi = locators.get('kpis');
+  if (locateKpi) checkKpis(taxonomy, `${TAXONOMY_FOLDER}/${TAXONOMY_FILES.kpis}`, locateKpi, diagnostics);
   return { taxonomy, diagnostics };
 }
 
@@ -72,7 +85,7 @@ function loadFile(
   taxonomy: Taxonomy,
   entryLines: Map<string, Location>,
   diagnostics: Diagnostic[],
-): void {
+): LocateField {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: 'core' });
   const locate = (offset: number | undefined): Location => {
@@ -80,12 +93,18 @@ function loadFile(
     const pos = lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
+  const nodes = new Map<string, unknown>();
+  const locateField: LocateField = (id, path) => {
+    const item = nodes.get(id);
+    const node = isMap(item) ? (item.getIn(path, true) as { range?: number[] } | undefined) : undefined;
+    return node?.range ? locate(node.range[0]) : (entryLines.get(id) ?? { line: 1, column: 1 });
+  };
   const error = document.errors[0];
   if (error) {
     diagnostics.push(
       diagnostic(file, locate(error.pos[0]), 'YAML_SYNTAX', error.message.split('\n', 1)[0] ?? 'YAML error'),
     );
-    return;
+    return locateField;
   }
   let values: unknown;
   try {
@@ -94,13 +113,13 @@ function loadFile(
     diagnostics.push(
       diagnostic(file, { line: 1, column: 1 }, 'YAML_SYNTAX', cause instanceof Error ? cause.message : String(cause)),
     );
-    return;
+    return locateField;
   }
   if (!isSeq(document.contents) || !Array.isArray(values)) {
     diagnostics.push(
       diagnostic(file, { line: 1, column: 1 }, 'TAXONOMY_INVALID', `${file} must be a list of entries ("- id: …")`),
     );
-    return;
+    return locateField;
   }
   const schema = TAXONOMY_ENTRY_SCHEMAS[dimension];
   const target = taxonomy[dimension] as Map<string, unknown>;
@@ -131,7 +150,9 @@ function loadFile(
     }
     target.set(entry.id, entry);
     entryLines.set(entry.id, at);
+    nodes.set(entry.id, item);
   }
+  return locateField;
 }
 
 /** Cross-entry rules: parents exist, replacements exist, stewards and units resolve. */

@@ -1,6 +1,8 @@
 /**
  * Schema of the events store: reuse events (views, downloads, citations, votes, searches,
- * frontline feedback), their daily aggregates, and the commits stewards linked to feedback. Not rebuildable — no reindex ever touches this database.
+ * frontline feedback) and their daily aggregates, the commits stewards linked to feedback,
+ * KPI readings and the learning triggers they opened. Not rebuildable — no reindex ever
+ * touches this database.
  */
 import type { Migration } from '../db/database.ts';
 
@@ -80,6 +82,50 @@ export const EVENTS_MIGRATIONS: readonly Migration[] = [
     statements: [
       // strong | weak | none, as the searching client saw it; NULL for events before this.
       'ALTER TABLE events ADD COLUMN match TEXT',
+    ],
+  },
+  {
+    version: 5,
+    name: 'KPI readings, learning triggers, the business unit of a reuse event',
+    statements: [
+      // line is '' for a unit that reports one value for itself: part of the series key.
+      `CREATE TABLE kpi_readings (
+        seq INTEGER PRIMARY KEY,
+        client_id TEXT NOT NULL UNIQUE,
+        business_unit TEXT NOT NULL,
+        kpi TEXT NOT NULL,
+        line TEXT NOT NULL,
+        value REAL NOT NULL,
+        measured_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        note TEXT
+      )`,
+      'CREATE INDEX kpi_readings_series ON kpi_readings (business_unit, kpi, line, measured_at)',
+      // One row per escalation of a series to amber or red; the key makes a replayed or
+      // re-evaluated batch open the same trigger once.
+      `CREATE TABLE kpi_triggers (
+        seq INTEGER PRIMARY KEY,
+        business_unit TEXT NOT NULL,
+        kpi TEXT NOT NULL,
+        line TEXT NOT NULL,
+        level TEXT NOT NULL,
+        previous_level TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT,
+        rule TEXT NOT NULL,
+        message TEXT NOT NULL,
+        readings TEXT NOT NULL,
+        recommended TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        UNIQUE (business_unit, kpi, line, opened_at, level)
+      )`,
+      'CREATE INDEX kpi_triggers_unit_time ON kpi_triggers (business_unit, opened_at)',
+      'CREATE INDEX kpi_triggers_level_time ON kpi_triggers (level, opened_at)',
+      'CREATE INDEX kpi_triggers_open ON kpi_triggers (business_unit, kpi, line) WHERE closed_at IS NULL',
+      // Reads by a unit after its line went red: which unit a view or citation came from.
+      'ALTER TABLE events ADD COLUMN business_unit TEXT',
+      'CREATE INDEX events_unit ON events (business_unit, occurred_at) WHERE business_unit IS NOT NULL',
     ],
   },
 ];

@@ -1,6 +1,7 @@
 /**
  * The taxonomy as index rows: every term with its parent, label, aliases and deprecation,
- * so the API can answer tree and facet questions without reading YAML.
+ * so the API can answer tree and facet questions without reading YAML. KPIs ride along
+ * (dimension `kpi`, the whole checked definition in `data`).
  */
 import type { InStatement } from '@libsql/client';
 import type { Dimension } from '../content/dimensions.ts';
@@ -10,7 +11,7 @@ import { parentId, type Taxonomy } from '../content/taxonomy.ts';
 export function taxonomyStatements(taxonomy: Taxonomy): InStatement[] {
   const statements: InStatement[] = [{ sql: 'DELETE FROM taxonomy_terms', args: [] }];
   const insert = (
-    dimension: Dimension | 'person',
+    dimension: Dimension | 'person' | 'kpi',
     id: string,
     label: string,
     parent: string | undefined,
@@ -51,5 +52,7 @@ export function taxonomyStatements(taxonomy: Taxonomy): InStatement[] {
     insert('equipment', item.id, item.label, undefined, item.aliases, item.deprecated, item.replaced_by, item);
   for (const person of taxonomy.people.values())
     insert('person', person.id, person.name, undefined, [], false, undefined, person);
+  for (const kpi of taxonomy.kpis.values())
+    insert('kpi', kpi.id, kpi.label, undefined, kpi.aliases, kpi.deprecated, kpi.replaced_by, kpi);
   return statements;
 }

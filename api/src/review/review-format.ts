@@ -38,7 +38,8 @@ const sectionTitle = (section: FeedbackDocumentGroup['sections'][number]) =>
 function missingSources(queue: ReviewQueue): string[] {
   const notes: string[] = [];
   if (!queue.sources.git) notes.push('not a git repository: changes of documents they depend on are not checked');
-  if (!queue.sources.events) notes.push('no events store: "not helpful" votes and feedback are not counted');
+  if (!queue.sources.events)
+    notes.push('no events store: "not helpful" votes, feedback and KPIs gone red are not counted');
   return notes;
 }
 

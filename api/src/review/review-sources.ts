@@ -1,15 +1,18 @@
 /**
  * Where the staleness signals come from besides the documents: the newest commit of each
- * document (one bulk `git log` of the content folder, renames followed), the "not
- * helpful" votes and the open frontline feedback of the events store (read only when that
- * store exists).
+ * document (one bulk `git log` of the content folder, renames followed), and from the
+ * events store (read only when it exists) the "not helpful" votes, the open frontline
+ * feedback and the red KPI learning triggers.
  */
 import { relative, sep } from 'node:path';
+import type { Client } from '@libsql/client';
 import type { ParsedDocument } from '../content/document.ts';
 import { openEventsIfPresent, type StorageConfig } from '../db/storage.ts';
 import { type FeedbackRecord, listFeedback } from '../feedback/feedback-store.ts';
 import { findRepository, headCommit, logChanges } from '../git/git.ts';
 import { versionsFromLog } from '../index/history.ts';
+import { listTriggers } from '../kpi/kpi-store.ts';
+import type { RedTrigger } from '../kpi/recurrence.ts';
 import type { Change, DailyVotes } from './staleness.ts';
 
 /**
@@ -34,12 +37,24 @@ export async function documentHistory(
   return history;
 }
 
-/** "Not helpful" votes per document id and day, or `undefined` when there is no events store. */
-export async function notHelpfulVotes(config: StorageConfig): Promise<Map<string, DailyVotes[]> | undefined> {
-  // Opening would create an empty store; a missing one just means no votes were recorded here.
+/** Reads the events store, or `undefined` when there is none (opening would create one). */
+export async function readEventsStore<T>(
+  config: StorageConfig,
+  read: (events: Client) => Promise<T>,
+): Promise<T | undefined> {
+  // A missing store just means nothing was recorded here.
   const events = await openEventsIfPresent(config);
   if (!events) return undefined;
   try {
+    return await read(events);
+  } finally {
+    events.close();
+  }
+}
+
+/** "Not helpful" votes per document id and day, or `undefined` when there is no events store. */
+export function notHelpfulVotes(config: StorageConfig): Promise<Map<string, DailyVotes[]> | undefined> {
+  return readEventsStore(config, async (events) => {
     const result = await events.execute({
       sql: 'SELECT document_id, day, count FROM event_daily WHERE kind = ? ORDER BY document_id, day',
       args: ['not_helpful'],
@@ -52,18 +67,15 @@ export async function notHelpfulVotes(config: StorageConfig): Promise<Map<string
       votes.set(id, list);
     }
     return votes;
-  } finally {
-    events.close();
-  }
+  });
+}
+
+/** Red KPI learning triggers (for recurrences), or `undefined` when there is no events store. */
+export function redKpiTriggers(config: StorageConfig): Promise<RedTrigger[] | undefined> {
+  return readEventsStore(config, (events) => listTriggers(events, { level: 'red', limit: 10_000 }));
 }
 
 /** Feedback not yet linked to a fixing commit, newest first; `undefined` without an events store. */
-export async function openFeedback(config: StorageConfig): Promise<FeedbackRecord[] | undefined> {
-  const events = await openEventsIfPresent(config);
-  if (!events) return undefined;
-  try {
-    return await listFeedback(events, { status: 'open' });
-  } finally {
-    events.close();
-  }
+export function openFeedback(config: StorageConfig): Promise<FeedbackRecord[] | undefined> {
+  return readEventsStore(config, (events) => listFeedback(events, { status: 'open' }));
 }

@@ -2,17 +2,19 @@
  * Why a document needs its steward: the signals that it may no longer be true. Calendar
  * reminders alone get ignored, so besides the review SLA the signals are real changes —
  * a document it depends on changed, a term it uses was deprecated, readers said it did
- * not help, its corrective actions ran late. Pure: history and votes are passed in.
+ * not help, its corrective actions ran late, the failure it was meant to stop came back.
+ * Pure: history, votes and KPI triggers are passed in.
  */
 import { TERM_NOUNS } from '../content/check.ts';
 import type { ParsedDocument } from '../content/document.ts';
 import type { FrontMatter } from '../content/schema.ts';
 import { type CorrectiveAction, extractStructure } from '../content/structure.ts';
 import { type Taxonomy, TERM_FIELDS } from '../content/taxonomy.ts';
+import { corpusFacts, type FixChallenge, fixChallenges, type RedTrigger } from '../kpi/recurrence.ts';
 import { type ReviewState, reviewState } from './review-state.ts';
 
 /** The signals, by stable name (used in JSON output). */
-export type Signal = 'sla' | 'dependency_changed' | 'deprecated_term' | 'not_helpful' | 'action_overdue';
+export type Signal = 'sla' | 'dependency_changed' | 'deprecated_term' | 'not_helpful' | 'action_overdue' | 'recurrence';
 
 /** One reason a document needs review. */
 export interface Reason {
@@ -48,6 +50,8 @@ export interface StalenessInput {
   notHelpful?: ReadonlyMap<string, readonly DailyVotes[]>;
   /** Votes since the last review that make a document due. */
   notHelpfulThreshold: number;
+  /** Red learning triggers of the KPIs (`kpis.yaml`); absent without an events store. */
+  redTriggers?: readonly RedTrigger[];
 }
 
 /** A document that needs review, and why. */
@@ -86,6 +90,12 @@ export function rcasOfLesson(sourceRca: string | undefined, listedBy: Iterable<s
 /** Every document that needs review (deprecated documents are retired and never do). */
 export function findStale(input: StalenessInput): StaleDocument[] {
   const byId = new Map(input.documents.map((document) => [document.frontMatter.id, document]));
+  const { lessons, rcas } = corpusFacts(input.documents.map((document) => document.frontMatter));
+  const challenged = fixChallenges(lessons, {
+    rcas,
+    redTriggers: input.redTriggers ?? [],
+    kpis: input.taxonomy.kpis,
+  });
   const stale: StaleDocument[] = [];
   for (const document of input.documents) {
     const fm = document.frontMatter;
@@ -97,6 +107,7 @@ export function findStale(input: StalenessInput): StaleDocument[] {
       ...deprecatedTermReasons(fm, input.taxonomy),
       ...voteReasons(fm.id, state.since, input),
       ...actionReasons(document, input.today),
+      ...recurrenceReasons(challenged.get(fm.id)),
     ];
     if (reasons.length === 0) continue;
     const urgency = reasons.some((reason) => reason.urgency === 'overdue') ? 'overdue' : 'due_soon';
@@ -202,6 +213,15 @@ function voteReasons(id: string, since: string, input: StalenessInput): Reason[]
       message: `${votes} "not helpful" votes since ${since} (threshold ${input.notHelpfulThreshold})`,
     },
   ];
+}
+
+/** The failure a lesson was meant to stop came back after its approval: did the fix hold? */
+function recurrenceReasons(challenges: readonly FixChallenge[] | undefined): Reason[] {
+  return (challenges ?? []).map((challenge) => ({
+    signal: 'recurrence' as const,
+    urgency: 'overdue' as const,
+    message: challenge.message,
+  }));
 }
 
 function actionReasons(document: ParsedDocument, today: string): Reason[] {

@@ -33,6 +33,22 @@ export const SUPERSEDED_FACTOR = 0.25;
 /** Documents of the kind the query asks for ("how do I" → SOPs). */
 export const INTENT_FACTOR = 1.5;
 export const INTENT_KINDS: Record<Intent, readonly Kind[]> = { 'how-to': ['sop'], history: ['rca', 'lesson'] };
+/**
+ * What two documents (or a document and a KPI's watch list) share, as relevance: for
+ * "has this happened before?", recommendations, and the knowledge a KPI deviation calls for.
+ */
+export const SIMILARITY_WEIGHTS = {
+  failureMode: 4,
+  /** A failure mode of the same family (same first segment of the id). */
+  failureModeFamily: 1.5,
+  equipment: 3,
+  process: 1,
+  /** Shared wording, scaled by how much (0–1). */
+  text: 2,
+  /** From the business unit asking. */
+  sameUnit: 1,
+} as const;
+
 /** Per taxonomy term the query names and the document is tagged with. */
 export const TERM_FACTOR = 1.25;
 const MAX_TERM_BOOSTS = 2;

@@ -8,7 +8,14 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-export const SCOPES = ['events:write', 'metrics:read', 'feedback:read', 'feedback:close', 'admin'] as const;
+export const SCOPES = [
+  'events:write',
+  'metrics:read',
+  'feedback:read',
+  'feedback:close',
+  'kpi:write',
+  'admin',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Who is calling. */

@@ -31,6 +31,8 @@ export interface Context {
   reuseVersion: () => number;
   /** Called after events are recorded, so rankings pick them up. */
   onEventsRecorded: () => void;
+  /** Called after KPI readings are recorded: cached answers (statuses) are dropped, rankings kept. */
+  onReadingsRecorded: () => void;
   /** Rate limiter for anonymous events: true when `count` more are allowed. */
   allowAnonymous: (clientKey: string, count: number) => boolean;
   loaders: {

@@ -12,8 +12,12 @@ export const ERROR_CODES = {
   PAGE_SIZE_TOO_LARGE: 400,
   /** A reuse event in a batch is invalid; `extensions.index` says which. */
   INVALID_EVENT: 400,
-  /** More than 500 events in one call. */
+  /** More than 500 events (or KPI readings) in one call. */
   BATCH_TOO_LARGE: 400,
+  /** A KPI reading in a batch is invalid (out of bounds, unknown unit or line…); `extensions.index` and `field` say where. */
+  INVALID_KPI_READING: 400,
+  /** No KPI with that id in kpis.yaml; `extensions.index` names the reading when in a batch. */
+  UNKNOWN_KPI: 400,
   /** The query is not valid GraphQL syntax. */
   GRAPHQL_PARSE_FAILED: 400,
   /** The query does not match the schema (unknown field, wrong argument type…). */

@@ -118,6 +118,7 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
         reuseVersion: () => reuse.version,
         searchCache,
         onEventsRecorded,
+        onReadingsRecorded: () => responses.clear(),
         allowAnonymous,
         loaders: createLoaders(index),
         memo: new Map(),

@@ -24,6 +24,8 @@ export interface QueuedEvent {
   /** SEARCH and SEARCH_GAP: how well the results matched. */
   match?: 'STRONG' | 'WEAK' | 'NONE';
   feedback?: FeedbackDetail;
+  /** The business unit the reader came from (a KPI board link): links reads to its triggers. */
+  businessUnit?: string;
   occurredAt: string;
 }
 

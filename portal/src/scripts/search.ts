@@ -232,6 +232,8 @@ function resultItem(plan: QueryPlan, hit: PageHit, data: PageData, ownMatch: boo
     ]),
   );
   if (replaces) item.append(element('p', 'result-note', `Replaces “${replaces}”, which matched your search.`));
+  // Did the fix hold? `challenged` (page meta) carries the first recurrence in one line.
+  if (data.meta.challenged) item.append(element('p', 'result-challenged', `Fix challenged: ${data.meta.challenged}`));
   item.append(text);
   return item;
 }

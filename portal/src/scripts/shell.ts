@@ -24,7 +24,11 @@ void flush();
 const article = document.querySelector<HTMLElement>('[data-document-id]');
 const documentId = article?.dataset.documentId;
 if (documentId) {
-  track({ kind: 'VIEW', documentId });
+  // Opened from a unit's KPI board (`?unit=`): the view counts as read by that unit. Only
+  // units the build knows, so a mistyped link cannot block the event queue.
+  const unit = new URLSearchParams(location.search).get('unit') ?? '';
+  const known = article?.dataset.businessUnits?.split(' ') ?? [];
+  track({ kind: 'VIEW', documentId, ...(known.includes(unit) ? { businessUnit: unit } : {}) });
   for (const button of document.querySelectorAll<HTMLButtonElement>('[data-feedback]')) {
     button.addEventListener('click', () => {
       const kind = button.dataset.feedback === 'helpful' ? 'HELPFUL' : 'NOT_HELPFUL';

@@ -7,7 +7,7 @@
 import type { Client } from '@libsql/client';
 import type { Dimension } from '../../content/dimensions.ts';
 import type { FrontMatter } from '../../content/schema.ts';
-import type { BusinessUnit, Person, ReviewPolicy } from '../../content/taxonomy-schema.ts';
+import type { BusinessUnit, Kpi, Person, ReviewPolicy } from '../../content/taxonomy-schema.ts';
 import type { LinkType } from '../../index/document-rows.ts';
 import { createLexicon, type Lexicon, type LexiconTerm, lexiconData, lexiconTerm } from '../../search/lexicon.ts';
 
@@ -63,6 +63,8 @@ export interface Catalog {
   tagged: Record<Dimension, Map<string, string[]>>;
   /** Ids of documents that an approved document supersedes. */
   superseded: Set<string>;
+  /** KPI definitions from `kpis.yaml`, by id. */
+  kpis: Map<string, Kpi>;
 }
 
 const EMPTY_TERMS = (): Record<Dimension, string[]> => ({
@@ -102,6 +104,7 @@ export async function loadCatalog(index: Client): Promise<Catalog> {
     counts: { businessUnit: new Map(), process: new Map(), failureMode: new Map(), equipment: new Map() },
     tagged: { businessUnit: new Map(), process: new Map(), failureMode: new Map(), equipment: new Map() },
     superseded: new Set(),
+    kpis: new Map(),
   };
   for (const row of documents?.rows ?? []) {
     const title = String(row.title);
@@ -147,6 +150,10 @@ export async function loadCatalog(index: Client): Promise<Catalog> {
     }
   }
   for (const row of taxonomy?.rows ?? []) {
+    if (String(row.dimension) === 'kpi') {
+      catalog.kpis.set(String(row.id), JSON.parse(String(row.data)) as Kpi);
+      continue;
+    }
     const term: TermRecord = {
       dimension: String(row.dimension) as TermRecord['dimension'],
       id: String(row.id),

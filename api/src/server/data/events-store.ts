@@ -31,6 +31,8 @@ export interface ReuseEvent {
   match?: SearchMatchLevel | null;
   /** FEEDBACK only: why it did not help, where, and the reader's words. */
   feedback?: FeedbackDetail | null;
+  /** The business unit that read or cited it (links reads to its learning triggers). */
+  businessUnit?: string | null;
 }
 
 /** How well a search matched (see `search/rank.ts`). */
@@ -48,7 +50,7 @@ export async function recordEvents(
   now: string,
 ): Promise<number> {
   if (batch.length === 0) return 0;
-  const values = batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  const values = batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
   const args: InValue[] = batch.flatMap((event) => [
     event.clientId,
     event.kind,
@@ -60,11 +62,12 @@ export async function recordEvents(
     event.query,
     event.resultCount,
     event.match ?? null,
+    event.businessUnit ?? null,
   ]);
   const [result] = await events.batch(
     [
       {
-        sql: `INSERT INTO events (client_id, kind, document_id, occurred_at, received_at, source, reference, query, result_count, match)
+        sql: `INSERT INTO events (client_id, kind, document_id, occurred_at, received_at, source, reference, query, result_count, match, business_unit)
               VALUES ${values} ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
         args,
       },

@@ -5,19 +5,10 @@
  */
 import type { Client } from '@libsql/client';
 import { planQuery } from '../../search/plan.ts';
-import { rankScore } from '../../search/rank.ts';
+import { rankScore, SIMILARITY_WEIGHTS } from '../../search/rank.ts';
 import type { Catalog, DocumentRecord } from './catalog.ts';
 import { rankFacts } from './search.ts';
 import { matchFts, tierExpression } from './search-fts.ts';
-
-/** Weights of what two documents share. */
-export const SIMILARITY_WEIGHTS = {
-  failureMode: 4,
-  failureModeFamily: 1.5,
-  equipment: 3,
-  process: 1,
-  text: 2,
-} as const;
 
 /** What to compare against: terms and some text. */
 export interface Profile {

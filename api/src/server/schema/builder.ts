@@ -19,6 +19,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     Date: { Input: string; Output: string };
     DateTime: { Input: string; Output: string };
+    KpiValue: { Input: number; Output: number };
   };
   Connection: { totalCount: number };
 }>({

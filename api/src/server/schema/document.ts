@@ -170,18 +170,22 @@ builder.node(LessonRef, {
     }),
     provisional: t.boolean({
       description: 'True while an RCA this lesson came from still has open corrective actions (as in `hansei review`).',
-      resolve: async (d, _a, ctx) => {
-        const listedBy = linked(ctx, d.id, 'lessons', 'to').map((rca) => rca.id);
-        const rcas = rcasOfLesson((d.frontMatter as LessonFrontMatter).source_rca, listedBy);
-        const known = rcas.filter((id) => ctx.catalog.documents.has(id));
-        const actions = await Promise.all(known.map((id) => ctx.loaders.actions.load(id)));
-        return actions.some((list) => list.some(isOpenAction));
-      },
+      resolve: (d, _a, ctx) => isProvisional(ctx, d),
     }),
   }),
 });
 
-const PromptRef = builder.objectRef<Prompt>('ReflectionPrompt').implement({
+/** True while an RCA a lesson came from still has open corrective actions. */
+export async function isProvisional(ctx: Context, d: DocumentRecord): Promise<boolean> {
+  if (d.kind !== 'lesson') return false;
+  const listedBy = linked(ctx, d.id, 'lessons', 'to').map((rca) => rca.id);
+  const rcas = rcasOfLesson((d.frontMatter as LessonFrontMatter).source_rca, listedBy);
+  const known = rcas.filter((id) => ctx.catalog.documents.has(id));
+  const actions = await Promise.all(known.map((id) => ctx.loaders.actions.load(id)));
+  return actions.some((list) => list.some(isOpenAction));
+}
+
+export const PromptRef = builder.objectRef<Prompt>('ReflectionPrompt').implement({
   fields: (t) => ({
     position: t.exposeInt('position'),
     step: t.string({

@@ -75,6 +75,10 @@ const ReuseEventInput = builder.inputType('ReuseEventInput', {
       required: false,
       description: 'SEARCH, SEARCH_GAP: how well the results matched (`SearchConnection.match`).',
     }),
+    businessUnit: t.string({
+      required: false,
+      description: 'The business unit that read or cited it: links reads to its KPI learning triggers.',
+    }),
   }),
 });
 
@@ -127,6 +131,9 @@ function validate(input: Input, index: number, ctx: Context, now: number): Reuse
       field: checked.problem.field,
     });
   }
+  const businessUnit = input.businessUnit ?? null;
+  if (businessUnit !== null && (businessUnit.length > 120 || !ctx.catalog.terms.businessUnit.has(businessUnit)))
+    throw fail(`no business unit ${businessUnit.slice(0, 40)}`);
   return {
     clientId: input.clientId,
     kind,
@@ -137,6 +144,7 @@ function validate(input: Input, index: number, ctx: Context, now: number): Reuse
     resultCount,
     match,
     feedback: checked.detail,
+    businessUnit,
   };
 }
 

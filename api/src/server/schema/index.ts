@@ -13,6 +13,11 @@ import './feedback.ts';
 import './feedback-metrics.ts';
 import './handover.ts';
 import './events.ts';
+import './kpi.ts';
+import './kpi-triggers.ts';
+import './kpi-metrics.ts';
+import './kpi-readings.ts';
+import './fix-challenges.ts';
 
 let schema: GraphQLSchema | undefined;
 

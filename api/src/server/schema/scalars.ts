@@ -2,7 +2,7 @@
  * Date scalars and paging helpers shared by every feature.
  */
 import { resolveArrayConnection } from '@pothos/plugin-relay';
-import { isRealDate } from '../../content/schema.ts';
+import { isRealDate, isStrictInstant } from '../../content/schema.ts';
 import { hanseiError } from '../errors.ts';
 import { builder, MAX_PAGE_SIZE } from './builder.ts';
 
@@ -21,12 +21,8 @@ builder.scalarType('DateTime', {
   description: 'An instant, ISO 8601 with a time zone (2026-11-23T06:10:00Z).',
   serialize: (value) => value,
   parseValue: (value) => {
-    if (
-      typeof value !== 'string' ||
-      value.length > 40 ||
-      Number.isNaN(Date.parse(value)) ||
-      !/[zZ]|[+-]\d{2}:?\d{2}$/.test(value)
-    ) {
+    // Strict: a day that does not exist (2026-02-29) is refused, not rolled into March.
+    if (typeof value !== 'string' || value.length > 40 || !isStrictInstant(value)) {
       throw hanseiError('BAD_USER_INPUT', 'expected an ISO 8601 date-time with a time zone');
     }
     return new Date(value).toISOString();
