@@ -246,6 +246,19 @@ describe('escalation rules, through the API', () => {
     const open = await execute(api, LearningTriggersDocument, { businessUnit: 'press', open: true });
     expect(open.data?.learningTriggers.map((t) => t.level)).toEqual(['RED', 'AMBER']);
   });
+
+  it("puts the unit's triggers of the window in its handover digest", async () => {
+    const digest = await post<{ handover: { kpiTriggers: { kpiId: string; label: string; status: string }[] } }>(api, {
+      query: `{ handover(businessUnit: "assembly", since: "2026-11-11T00:00:00Z", until: "2026-11-23T09:00:00Z") {
+        kpiTriggers { kpiId label status message } } }`,
+    });
+    expect(digest.errors).toBeUndefined();
+    expect(digest.data?.handover.kpiTriggers.map((t) => [t.kpiId, t.status])).toEqual([
+      ['torque-nok', 'red'],
+      ['torque-nok', 'red'],
+    ]);
+    expect(digest.data?.handover.kpiTriggers[0]?.label).toContain('line-3');
+  });
 });
 
 describe('was anything read after the line went red?', () => {

@@ -1,10 +1,12 @@
 /**
  * Gathers what a handover digest is built from — the index (documents, actions, prompts,
  * the commit it was built from), git (what changed in the window) and the events store
- * (searches nothing answered) — and builds it. The CLI and the API both call this.
+ * (searches nothing answered, KPIs that went amber or red) — and builds it. The CLI and
+ * the API both call this.
  */
 import type { Client } from '@libsql/client';
 import { GitError } from '../git/git.ts';
+import { listTriggers } from '../kpi/kpi-store.ts';
 import { words } from '../search/text.ts';
 import type { Catalog, TermRecord } from '../server/data/catalog.ts';
 import { loadActions, loadPrompts } from '../server/data/document-details.ts';
@@ -22,8 +24,6 @@ export interface HandoverSources {
   events: Client | undefined;
   /** Git history of the content; undefined outside git (the digest then says so). */
   history: ChangeHistory | undefined;
-  /** KPI triggers of a unit in a window; absent until KPI definitions exist. */
-  kpiTriggers?: (unitId: string, window: HandoverWindow) => Promise<KpiTrigger[] | undefined>;
 }
 
 /** How many searches nothing answered a digest lists. */
@@ -115,7 +115,7 @@ export async function composeHandover(
     rcaIds.length > 0 ? loadActions(index, rcaIds) : [],
     candidates.length > 0 ? loadPrompts(index, candidates) : [],
     events ? searchGapsBetween(events, window.since.toISOString(), window.until.toISOString(), 200) : undefined,
-    sources.kpiTriggers?.(unit.id, window),
+    events && catalog.kpis.size > 0 ? kpiTriggersOf(events, catalog, unit.id, window) : undefined,
   ]);
   const people = new Map([...catalog.terms.person.values()].map((person) => [person.id, person.label]));
   return buildHandover({
@@ -129,4 +129,26 @@ export async function composeHandover(
     ...(kpiTriggers ? { kpiTriggers } : {}),
     prompt: pickPrompt(ranked, new Map(candidates.map((id, n) => [id, prompts[n] ?? []])), documents, window.until),
   });
+}
+
+/** The unit's KPI learning triggers opened in the window, newest first (when KPIs are defined). */
+async function kpiTriggersOf(
+  events: Client,
+  catalog: Catalog,
+  unitId: string,
+  window: HandoverWindow,
+): Promise<KpiTrigger[]> {
+  const triggers = await listTriggers(events, {
+    businessUnit: unitId,
+    since: window.since.toISOString(),
+    until: window.until.toISOString(),
+    limit: 50,
+  });
+  return triggers.map((trigger) => ({
+    kpiId: trigger.kpi,
+    label: `${catalog.kpis.get(trigger.kpi)?.label ?? trigger.kpi}${trigger.line ? ` (${trigger.line})` : ''}`,
+    status: trigger.level,
+    at: trigger.openedAt,
+    message: trigger.message,
+  }));
 }

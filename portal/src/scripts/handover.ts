@@ -44,8 +44,8 @@ interface Digest {
   actionsClosed: Action[];
   actionsOverdue: Action[];
   searchGaps: { query: string; count: number; reported: number; lastSeen: string }[];
-  /** Present once KPI definitions exist (the API adds the field then); absent, no section. */
-  kpiTriggers?: { label: string; status: string; at: string; message: string }[];
+  /** Null when no KPI is defined or the API has no events store: no section then. */
+  kpiTriggers?: { label: string; status: string; at: string; message: string }[] | null;
   prompt: {
     sopId: string;
     sopTitle: string;
@@ -64,6 +64,7 @@ const QUERY = `query Handover($unit: String!, $since: String, $until: DateTime) 
     superseded { documentId title replacedBy { documentId title } }
     actionsOpened { ...Action } actionsClosed { ...Action } actionsOverdue { ...Action }
     searchGaps { query count reported lastSeen }
+    kpiTriggers { label status at message }
     prompt { sopId sopTitle step text minutes huddleMinutes reason }
   }
 }

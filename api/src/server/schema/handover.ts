@@ -7,6 +7,7 @@ import type {
   DocumentChange,
   HandoverDigest,
   HandoverSearchGap,
+  KpiTrigger,
   SupersededDocument,
 } from '../../handover/handover.ts';
 import type { HandoverPrompt } from '../../handover/handover-prompt.ts';
@@ -87,6 +88,17 @@ const GapRef = builder.objectRef<HandoverSearchGap>('HandoverSearchGap').impleme
   }),
 });
 
+const KpiTriggerRef = builder.objectRef<KpiTrigger>('HandoverKpiTrigger').implement({
+  description: 'A KPI of the unit that went amber or red in the window.',
+  fields: (t) => ({
+    kpiId: t.exposeString('kpiId'),
+    label: t.exposeString('label', { description: 'The KPI and its line.' }),
+    status: t.exposeString('status', { description: '"amber" or "red".' }),
+    at: t.field({ type: 'DateTime', description: 'When the reading crossed the threshold.', resolve: (k) => k.at }),
+    message: t.exposeString('message', { description: 'Which rule fired, in plain words.' }),
+  }),
+});
+
 const PromptRef = builder.objectRef<HandoverPrompt>('HandoverPrompt').implement({
   description: 'One reflection prompt to discuss, from an SOP tied to what changed.',
   fields: (t) => ({
@@ -133,6 +145,12 @@ const HandoverRef = builder.objectRef<HandoverDigest>('Handover').implement({
       resolve: (h) => h.actionsOverdue,
     }),
     searchGaps: t.field({ type: [GapRef], resolve: (h) => h.searchGaps }),
+    kpiTriggers: t.field({
+      type: [KpiTriggerRef],
+      nullable: true,
+      description: 'KPIs that went amber or red in the window; null when no KPI is defined or no events store exists.',
+      resolve: (h) => h.kpiTriggers ?? null,
+    }),
     prompt: t.field({ type: PromptRef, nullable: true, resolve: (h) => h.prompt }),
     quiet: t.exposeBoolean('quiet', { description: 'Nothing at all happened in the window.' }),
   }),
