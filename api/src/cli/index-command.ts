@@ -8,6 +8,7 @@ import { DEFAULT_DATA_DIR, openIndex, storageConfig } from '../db/storage.ts';
 import { runIndex } from '../index/indexer.ts';
 import { CliError, type Command, parseCommandArgs } from './command.ts';
 import { createProgress } from './progress.ts';
+import { openStore, storeError } from './store-errors.ts';
 
 const USAGE = `Usage: hansei index [options]
 
@@ -48,7 +49,7 @@ export const runIndexCommand: Command = async (argv) => {
   const contentDir = resolve(cwd, values.content);
   const config = storageConfig(values.data);
   // The events store is deliberately not opened: no reindex ever touches it.
-  const index = await openIndex(config);
+  const index = await openStore(config.index, 'index', () => openIndex(config));
 
   const parser = createParserPool();
   const progress = createProgress('indexing', process.stderr);
@@ -79,7 +80,10 @@ export const runIndexCommand: Command = async (argv) => {
         `not indexed: ${report.rejected.map((path) => relative(cwd, join(contentDir, path))).join(', ')}\n`,
       );
     }
-    return report.rejected.length > 0 ? 1 : 0;
+    return report.rejected.length > 0 || report.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  } catch (error) {
+    // A store that turns read-only, full or locked while the run writes: one line, not a stack.
+    throw storeError(error, config.index, 'index') ?? error;
   } finally {
     progress.done();
     await parser.close();

@@ -14,6 +14,7 @@ import { DUE_SOON_DAYS, isoToday } from '../review/review-state.ts';
 import { NOT_HELPFUL_THRESHOLD } from '../review/staleness.ts';
 import { CliError, type Command, parseCommandArgs, parseDateOption } from './command.ts';
 import { resolveSelections } from './content-root.ts';
+import { openStore } from './store-errors.ts';
 
 const USAGE = `Usage: hansei review [options]
 
@@ -88,7 +89,7 @@ export const runReview: Command = async (argv) => {
 
   const [history, notHelpful] = await Promise.all([
     documentHistory(selection.root, documents),
-    notHelpfulVotes(storageConfig(values.data)),
+    openStore(storageConfig(values.data).events, 'events', () => notHelpfulVotes(storageConfig(values.data))),
   ]);
   const queue = buildReviewQueue({
     documents,

@@ -8,6 +8,7 @@ import { relative, resolve, sep } from 'node:path';
 import type { ParsedDocument } from '../content/document.ts';
 import { isRemote } from '../db/database.ts';
 import { openEvents, type StorageConfig } from '../db/storage.ts';
+import { ANONYMOUS_REVIEW_CAP, cappedCountSql } from '../events/anonymous-caps.ts';
 import { findRepository, headCommit, logChanges } from '../git/git.ts';
 import { versionsFromLog } from '../index/history.ts';
 import type { Change, DailyVotes } from './staleness.ts';
@@ -34,7 +35,11 @@ export async function documentHistory(
   return history;
 }
 
-/** "Not helpful" votes per document id and day, or `undefined` when there is no events store. */
+/**
+ * "Not helpful" votes per document id and day, or `undefined` when there is no events
+ * store. Anonymous votes count once per client (events migration 3) and at most
+ * `ANONYMOUS_REVIEW_CAP` per document and day: anyone can reach the portal's buttons.
+ */
 export async function notHelpfulVotes(config: StorageConfig): Promise<Map<string, DailyVotes[]> | undefined> {
   if (!isRemote(config.events)) {
     const path = config.events.startsWith('file:') ? new URL(config.events).pathname : resolve(config.events);
@@ -43,9 +48,10 @@ export async function notHelpfulVotes(config: StorageConfig): Promise<Map<string
   }
   const events = await openEvents(config);
   try {
+    const capped = cappedCountSql({ not_helpful: ANONYMOUS_REVIEW_CAP });
     const result = await events.execute({
-      sql: 'SELECT document_id, day, count FROM event_daily WHERE kind = ? ORDER BY document_id, day',
-      args: ['not_helpful'],
+      sql: `SELECT document_id, day, ${capped.sql} AS count FROM event_daily WHERE kind = ? ORDER BY document_id, day`,
+      args: [...capped.args, 'not_helpful'],
     });
     const votes = new Map<string, DailyVotes[]>();
     for (const row of result.rows) {

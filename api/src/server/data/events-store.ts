@@ -2,7 +2,9 @@
  * Reuse events: ingest (idempotent by client id, one statement per batch, durable before
  * it is acknowledged) and the aggregates integrations read. SQL with bound arguments only.
  */
+import { createHmac } from 'node:crypto';
 import type { Client, InValue } from '@libsql/client';
+import { cappedCountSql } from '../../events/anonymous-caps.ts';
 
 export const EVENT_KINDS = ['view', 'download', 'citation', 'helpful', 'not_helpful', 'search'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -16,11 +18,18 @@ export interface ReuseEvent {
   reference: string | null;
   query: string | null;
   resultCount: number | null;
+  /**
+   * Anonymous events: a keyed hash of the client's address (see `createVoterHash`). An
+   * anonymous client's HELPFUL / NOT_HELPFUL vote on a document counts once; a changed
+   * mind replaces it (triggers of events migration 3). Null for token callers.
+   */
+  voter?: string | null;
 }
 
 /**
  * Stores a batch in one statement (one transaction). Replayed client ids are ignored, so
- * a client may resend a batch it is unsure about. Returns how many were new.
+ * a client may resend a batch it is unsure about; so are anonymous votes that change
+ * nothing (the same vote again). Returns how many were stored.
  */
 export async function recordEvents(
   events: Client,
@@ -29,7 +38,7 @@ export async function recordEvents(
   now: string,
 ): Promise<number> {
   if (batch.length === 0) return 0;
-  const values = batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  const values = batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
   const args: InValue[] = batch.flatMap((event) => [
     event.clientId,
     event.kind,
@@ -40,11 +49,12 @@ export async function recordEvents(
     event.reference,
     event.query,
     event.resultCount,
+    event.voter ?? null,
   ]);
   const [result] = await events.batch(
     [
       {
-        sql: `INSERT INTO events (client_id, kind, document_id, occurred_at, received_at, source, reference, query, result_count)
+        sql: `INSERT INTO events (client_id, kind, document_id, occurred_at, received_at, source, reference, query, result_count, voter)
               VALUES ${values} ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
         args,
       },
@@ -142,7 +152,10 @@ export async function timeSeries(
   return [...buckets].sort(([a], [b]) => a.localeCompare(b)).map(([start, counts]) => ({ start, counts }));
 }
 
-/** Searches that found nothing, most frequent first. */
+/**
+ * Searches that found nothing, most frequent first, from the daily search aggregates
+ * (they outlive the raw events, see event-retention.ts).
+ */
 export async function zeroResultSearches(
   events: Client,
   from: string,
@@ -151,13 +164,24 @@ export async function zeroResultSearches(
 ): Promise<{ query: string; count: number; lastSeen: string }[]> {
   const rows = (
     await events.execute({
-      sql: `SELECT lower(trim(query)) AS q, count(*) AS n, max(occurred_at) AS last FROM events
-            WHERE kind = 'search' AND result_count = 0 AND substr(occurred_at, 1, 10) BETWEEN ? AND ?
-            GROUP BY q ORDER BY n DESC, last DESC LIMIT ?`,
+      sql: `SELECT query AS q, sum(count) AS n, max(last_seen) AS last FROM search_daily
+            WHERE zero_results = 1 AND day BETWEEN ? AND ?
+            GROUP BY query ORDER BY n DESC, last DESC LIMIT ?`,
       args: [from, to, limit],
     })
   ).rows;
   return rows.map((row) => ({ query: String(row.q), count: Number(row.n), lastSeen: String(row.last) }));
+}
+
+/**
+ * Hashes anonymous clients' addresses with the store's own random key (events migration
+ * 3): a vote can be matched to its voter's earlier vote without storing an address.
+ */
+export async function createVoterHash(events: Client): Promise<(clientKey: string) => string> {
+  const row = (await events.execute("SELECT value FROM event_meta WHERE key = 'voter_key'")).rows[0];
+  const key = Buffer.from(String(row?.value ?? ''), 'hex');
+  if (key.length < 16) throw new Error('the events store has no voter key (events migration 3)');
+  return (clientKey) => createHmac('sha256', key).update(clientKey).digest('base64url').slice(0, 22);
 }
 
 /** How many events the store holds (for health and benchmarks). */
@@ -180,10 +204,13 @@ export const REUSE_WEIGHTS: Record<EventKind, number> = {
 export const REUSE_HALF_LIFE_DAYS = 90;
 
 export async function decayedReuse(events: Client, today: string): Promise<Map<string, number>> {
+  // Anonymous events count in the ranking only up to a cap per document, kind and day.
+  const capped = cappedCountSql();
   const rows = (
     await events.execute({
-      sql: `SELECT document_id, kind, julianday(?) - julianday(day) AS age, count FROM event_daily WHERE day >= date(?, '-3 years')`,
-      args: [today, today],
+      sql: `SELECT document_id, kind, julianday(?) - julianday(day) AS age, ${capped.sql} AS count
+            FROM event_daily WHERE day >= date(?, '-3 years')`,
+      args: [today, ...capped.args, today],
     })
   ).rows;
   const scores = new Map<string, number>();

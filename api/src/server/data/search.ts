@@ -8,8 +8,8 @@
  *   searched as its closest vocabulary words (1 edit up to 5 letters, 2 beyond);
  * - ranking: score = relevance × reuse factor × status factor (see `rankScore`).
  */
-import type { Client } from '@libsql/client';
 import { distance } from 'fastest-levenshtein';
+import type { DatabaseReader } from '../../db/database.ts';
 import { FTS_WEIGHTS } from '../../index/migrations.ts';
 import type { Catalog, DocumentRecord } from './catalog.ts';
 import { words } from './catalog.ts';
@@ -132,7 +132,7 @@ export function rankScore(
 
 /** Runs the query against FTS5 and the catalog; returns every candidate, ranked. */
 export async function searchDocuments(
-  index: Client,
+  index: DatabaseReader,
   catalog: Catalog,
   interpretation: Interpretation,
   reuse: ReadonlyMap<string, number>,
@@ -190,7 +190,7 @@ export async function searchDocuments(
 
 /** Highlighted title and body snippet for a page of hits (HTML-escaped, `<mark>` around matches). */
 export async function highlights(
-  index: Client,
+  index: DatabaseReader,
   interpretation: Interpretation,
   hits: readonly Hit[],
 ): Promise<Map<string, { title: string; snippet: string }>> {

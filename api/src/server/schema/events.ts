@@ -5,8 +5,8 @@
  */
 import { hasScope } from '../auth.ts';
 import type { Context } from '../context.ts';
+import { EVENT_LIMITS, EventRuleError, validateEvent } from '../data/event-rules.ts';
 import { EVENT_KINDS, type EventKind, type ReuseEvent, recordEvents } from '../data/events-store.ts';
-import { MAX_QUERY_LENGTH } from '../data/search.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
 
@@ -32,18 +32,30 @@ const ReuseEventInput = builder.inputType('ReuseEventInput', {
   fields: (t) => ({
     clientId: t.string({
       required: true,
-      description: 'Unique per event, chosen by the client (a UUID): replays are ignored.',
+      description: `Unique per event, chosen by the client (a UUID): replays are ignored. 1–${EVENT_LIMITS.clientIdLength} letters, digits, ".", "_", ":" or "-".`,
     }),
     kind: t.field({ type: ReuseEventKindEnum, required: true }),
-    documentId: t.string({ required: false, description: 'The document reused (all kinds but SEARCH).' }),
+    documentId: t.string({
+      required: false,
+      description: 'The document reused: required for every kind but SEARCH (optional there).',
+    }),
     occurredAt: t.field({
       type: 'DateTime',
       required: false,
-      description: 'When it happened (default: now); at most a year ago.',
+      description: 'When it happened (default: now); not older than the retention window (90 days by default).',
     }),
-    reference: t.string({ required: false, description: 'CITATION: the citing report, e.g. "8D-2026-114" or a URL.' }),
-    query: t.string({ required: false, description: 'SEARCH: what was searched.' }),
-    resultCount: t.int({ required: false, description: 'SEARCH: how many results it found.' }),
+    reference: t.string({
+      required: false,
+      description: `CITATION only: the citing report, e.g. "8D-2026-114" or a URL; at most ${EVENT_LIMITS.referenceLength} characters.`,
+    }),
+    query: t.string({
+      required: false,
+      description: `SEARCH only: what was searched; at most ${EVENT_LIMITS.queryLength} characters.`,
+    }),
+    resultCount: t.int({
+      required: false,
+      description: 'SEARCH only: how many results it found (0 or more).',
+    }),
   }),
 });
 
@@ -63,36 +75,22 @@ const RecordPayloadRef = builder
 type Input = typeof ReuseEventInput.$inferInput;
 
 function validate(input: Input, index: number, ctx: Context, now: number): ReuseEvent {
-  const fail = (message: string) => hanseiError('INVALID_EVENT', `event ${index}: ${message}`, { index });
-  const kind = input.kind as EventKind;
-  if (!/^[A-Za-z0-9._:-]{1,100}$/.test(input.clientId))
-    throw fail('clientId must be 1–100 letters, digits, ".", "_", ":" or "-"');
-  const documentId = input.documentId ?? null;
-  if (kind !== 'search' && documentId === null) throw fail(`${kind} needs a documentId`);
-  if (documentId !== null && !ctx.catalog.documents.has(documentId))
-    throw fail(`no document ${documentId.slice(0, 40)}`);
-  const occurredAt = input.occurredAt ?? new Date(now).toISOString();
-  const at = Date.parse(occurredAt);
-  if (at > now + 5 * 60_000) throw fail('occurredAt is in the future');
-  if (at < now - 366 * 86_400_000) throw fail('occurredAt is more than a year ago');
-  const reference = input.reference ?? null;
-  if (kind === 'citation' && (!reference || reference.trim() === ''))
-    throw fail('a citation needs the reference of the citing report');
-  if (reference !== null && reference.length > 300) throw fail('reference is longer than 300 characters');
-  const query = input.query ?? null;
-  const resultCount = input.resultCount ?? null;
-  if (kind === 'search') {
-    if (query === null || query.trim() === '') throw fail('a search event needs its query');
-    if (query.length > MAX_QUERY_LENGTH) throw fail(`query is longer than ${MAX_QUERY_LENGTH} characters`);
-    if (resultCount === null || resultCount < 0) throw fail('a search event needs a resultCount ≥ 0');
+  try {
+    return validateEvent(
+      { ...input, kind: input.kind as EventKind },
+      { now, windowDays: ctx.retentionDays, hasDocument: (id) => ctx.catalog.documents.has(id) },
+    );
+  } catch (error) {
+    if (error instanceof EventRuleError)
+      throw hanseiError('INVALID_EVENT', `event ${index}: ${error.message}`, { index });
+    throw error;
   }
-  return { clientId: input.clientId, kind, documentId, occurredAt, reference, query, resultCount };
 }
 
 builder.mutationFields((t) => ({
   recordReuseEvents: t.field({
     type: RecordPayloadRef,
-    description: `Records up to ${MAX_EVENT_BATCH} reuse events. Without a token only VIEW, DOWNLOAD, HELPFUL, NOT_HELPFUL and SEARCH are accepted (rate-limited); CITATION and the rest need events:write.`,
+    description: `Records up to ${MAX_EVENT_BATCH} reuse events. Without a token only VIEW, DOWNLOAD, HELPFUL, NOT_HELPFUL and SEARCH are accepted (rate-limited, and an anonymous client's vote on a document counts once: a changed mind replaces it); CITATION and the rest need events:write.`,
     args: { events: t.arg({ type: [ReuseEventInput], required: true }) },
     complexity: 50,
     resolve: async (_root, args, ctx) => {
@@ -115,6 +113,8 @@ builder.mutationFields((t) => ({
         }
         if (!ctx.allowAnonymous(ctx.viewer.clientKey, events.length))
           throw hanseiError('RATE_LIMITED', 'too many events from this client; try again in a minute');
+        const voter = await ctx.voterOf(ctx.viewer.clientKey);
+        for (const event of events) event.voter = voter;
       }
       const recorded = await recordEvents(ctx.events, events, ctx.viewer.name, new Date(now).toISOString());
       ctx.onEventsRecorded();

@@ -17,19 +17,30 @@ builder.scalarType('Date', {
   },
 });
 
+/** ISO 8601 date-time with a zone: date, hours, minutes, optional seconds and fraction. */
+const DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$/i;
+
+/**
+ * Parses an ISO 8601 date-time strictly: `Date.parse` rolls 2026-02-29 over to 1 March,
+ * so the calendar date is checked on its own first.
+ */
+export function parseDateTime(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 40) return undefined;
+  const match = DATE_TIME.exec(value);
+  if (!match?.[1] || !isRealDate(match[1])) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
 builder.scalarType('DateTime', {
   description: 'An instant, ISO 8601 with a time zone (2026-11-23T06:10:00Z).',
   serialize: (value) => value,
   parseValue: (value) => {
-    if (
-      typeof value !== 'string' ||
-      value.length > 40 ||
-      Number.isNaN(Date.parse(value)) ||
-      !/[zZ]|[+-]\d{2}:?\d{2}$/.test(value)
-    ) {
-      throw hanseiError('BAD_USER_INPUT', 'expected an ISO 8601 date-time with a time zone');
-    }
-    return new Date(value).toISOString();
+    const parsed = parseDateTime(value);
+    if (parsed === undefined)
+      throw hanseiError('BAD_USER_INPUT', 'expected an ISO 8601 date-time with a time zone, on a real calendar date');
+    return parsed;
   },
 });
 
