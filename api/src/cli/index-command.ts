@@ -2,7 +2,7 @@
  * `hansei index`: content from git (or the working tree) into the libsql index.
  */
 import { join, relative, resolve } from 'node:path';
-import { formatDiagnostics } from '../content/diagnostics.ts';
+import { escapeControl, formatDiagnostics } from '../content/diagnostics.ts';
 import { createParserPool } from '../content/parse-pool.ts';
 import { DEFAULT_DATA_DIR, openIndex, storageConfig } from '../db/storage.ts';
 import { runIndex } from '../index/indexer.ts';
@@ -77,7 +77,7 @@ export const runIndexCommand: Command = async (argv) => {
     );
     if (report.rejected.length > 0) {
       process.stdout.write(
-        `not indexed: ${report.rejected.map((path) => relative(cwd, join(contentDir, path))).join(', ')}\n`,
+        `not indexed: ${report.rejected.map((path) => escapeControl(relative(cwd, join(contentDir, path)))).join(', ')}\n`,
       );
     }
     return report.rejected.length > 0 || report.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;

@@ -112,26 +112,25 @@ export function createShapeMeter(fragments: ReadonlyMap<string, FragmentDefiniti
 
 /** The first limit a shape breaks, as a coded error; undefined when it fits. */
 export function checkShape(shape: QueryShape, limits: ShapeLimits) {
-  const over = (what: string, value: number, max: number, limit: string) =>
-    hanseiError(
-      'QUERY_TOO_COMPLEX',
-      `${what} ${value >= SATURATED ? 'over 10^9' : value} exceeds the limit of ${max}`,
-      {
-        limit,
-      },
-    );
-  if (shape.depth > limits.maxDepth) return over('query depth', shape.depth, limits.maxDepth, 'depth');
+  const shown = (value: number) => (value >= SATURATED ? 'over 10^9' : String(value));
+  const over = (message: string, limit: string) => hanseiError('QUERY_TOO_COMPLEX', message, { limit });
+  if (shape.depth > limits.maxDepth)
+    return over(`query depth ${shape.depth} exceeds the limit of ${limits.maxDepth}`, 'depth');
   if (shape.introspectionDepth > limits.maxIntrospectionDepth)
-    return over('introspection depth', shape.introspectionDepth, limits.maxIntrospectionDepth, 'introspectionDepth');
+    return over(
+      `introspection depth ${shape.introspectionDepth} exceeds the limit of ${limits.maxIntrospectionDepth}`,
+      'introspectionDepth',
+    );
   if (shape.introspectionFields > limits.maxIntrospectionFields)
     return over(
-      'introspection fields (__schema, __type)',
-      shape.introspectionFields,
-      limits.maxIntrospectionFields,
+      `${shown(shape.introspectionFields)} __schema/__type fields; the limit is ${limits.maxIntrospectionFields}`,
       'introspectionFields',
     );
   if (shape.fields > limits.maxFields)
-    return over('fields, fragments expanded,', shape.fields, limits.maxFields, 'fields');
+    return over(
+      `the query expands to ${shown(shape.fields)} fields with its fragments; the limit is ${limits.maxFields}`,
+      'fields',
+    );
   return undefined;
 }
 
