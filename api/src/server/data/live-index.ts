@@ -162,6 +162,8 @@ interface Held extends Generation {
   snapshot: Transaction | undefined;
   users: number;
   retired: boolean;
+  /** Its snapshot was taken once the WAL was checkpointed (see `repin`). */
+  repinned: boolean;
 }
 
 async function fileId(path: string): Promise<{ id: string; size: number } | IndexTrouble> {
@@ -196,6 +198,8 @@ export function createLiveIndex(options: LiveIndexOptions): LiveIndex {
     held.snapshot?.close();
     held.base.generations--;
     dropBase(held.base);
+    // The last snapshot older than the current one is gone: the WAL can now be checkpointed.
+    if (current && !current.repinned && current.snapshot && current.base === held.base) void repin(current);
   };
 
   const retire = (held: Held) => {
@@ -203,8 +207,11 @@ export function createLiveIndex(options: LiveIndexOptions): LiveIndex {
     if (held.users === 0) closeGeneration(held);
   };
 
-  /** Builds a generation on `base`: a snapshot, checked, and the catalog read from it. */
-  const build = async (base: Base): Promise<Held | IndexTrouble> => {
+  /**
+   * Builds a generation on `base`: a snapshot, checked, and the catalog read from it —
+   * or `same`'s catalog when the snapshot shows the same version (a re-pin).
+   */
+  const build = async (base: Base, same?: Held): Promise<Held | IndexTrouble> => {
     let snapshot: Transaction | undefined;
     try {
       // A local file: hold one read transaction — the snapshot. Remote: per statement.
@@ -215,9 +222,20 @@ export function createLiveIndex(options: LiveIndexOptions): LiveIndex {
         snapshot?.close();
         return inspected;
       }
-      const catalog = await loadCatalog(reader);
+      const repinned = same !== undefined && same.version === inspected.version;
+      const catalog = repinned ? same.catalog : await loadCatalog(reader);
       base.generations++;
-      return { id: nextId++, version: inspected.version, reader, catalog, base, snapshot, users: 0, retired: false };
+      return {
+        id: nextId++,
+        version: inspected.version,
+        reader,
+        catalog,
+        base,
+        snapshot,
+        users: 0,
+        retired: false,
+        repinned,
+      };
     } catch (error) {
       snapshot?.close();
       return troubleOf(error);
@@ -231,6 +249,38 @@ export function createLiveIndex(options: LiveIndexOptions): LiveIndex {
     } catch (error) {
       return troubleOf(error);
     }
+  };
+
+  /**
+   * A snapshot taken while the WAL held frames not yet copied into the database keeps
+   * SQLite from ever restarting the WAL, which would then grow by every reindex. Once the
+   * older snapshots are closed, checkpoint (everything up to the current snapshot can now
+   * be copied) and take the snapshot again: a reader that starts on a fully checkpointed
+   * WAL reads the database file alone, and the next writer restarts the WAL from zero.
+   * The catalog is kept: same version, same content.
+   */
+  const repin = async (held: Held): Promise<void> => {
+    held.repinned = true;
+    try {
+      await held.base.client.execute('PRAGMA wal_checkpoint(PASSIVE)');
+    } catch {
+      return; // a busy writer: the next switch tries again
+    }
+    if (closed || current !== held) return;
+    const built = await build(held.base, held);
+    if ('problem' in built) return; // the next check reports it
+    if (current !== held || !built.repinned) {
+      // A reindex landed in between: that is a new generation, found by the next check.
+      retireUnused(built);
+      return;
+    }
+    current = built;
+    retire(held);
+  };
+
+  const retireUnused = (held: Held) => {
+    held.retired = true;
+    closeGeneration(held);
   };
 
   const switchTo = (next: Held) => {
