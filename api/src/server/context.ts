@@ -24,6 +24,8 @@ export interface Context {
   viewer: Viewer;
   /** Today (YYYY-MM-DD) for review states and default metric ranges. */
   today: string;
+  /** The server's clock, in ms (injected in tests): event time windows are checked against it. */
+  now: () => number;
   reuseScores: () => Promise<Map<string, number>>;
   /** Recent search pages, keyed by index version, reuse version and arguments. */
   searchCache: LRUCache<string, SearchPage>;

@@ -119,7 +119,11 @@ function codeFor(error: GraphQLError): ErrorCode {
   // graphql-js reports bad variable values (wrong type, unknown enum value, missing) as
   // request errors without a code; the operation-selection errors likewise.
   if (error.message.startsWith('Variable "$')) return 'BAD_USER_INPUT';
-  if (/^(Unknown operation named|Must provide operation name|Must provide an operation)/.test(error.message))
+  if (
+    /^(Unknown operation named|Must provide operation name|Must provide an operation|Could not determine what operation)/.test(
+      error.message,
+    )
+  )
     return 'BAD_REQUEST';
   return 'INTERNAL_SERVER_ERROR';
 }

@@ -178,6 +178,7 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
         generation: generation.id,
         viewer: admission.viewer,
         today: now().toISOString().slice(0, 10),
+        now: () => now().getTime(),
         reuseScores: () => reuse.get(),
         reuseVersion: () => reuse.version,
         searchCache,

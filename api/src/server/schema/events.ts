@@ -100,7 +100,7 @@ builder.mutationFields((t) => ({
       const anonymous = ctx.viewer.name === 'anonymous';
       if (!anonymous && !hasScope(ctx.viewer, 'events:write'))
         throw hanseiError('FORBIDDEN', `token "${ctx.viewer.name}" lacks the events:write scope`);
-      const now = Date.now();
+      const now = ctx.now();
       const events = args.events.map((input, index) => validate(input, index, ctx, now));
       if (anonymous) {
         const forbidden = events.findIndex((event) => !ANONYMOUS_KINDS.has(event.kind));
