@@ -49,7 +49,7 @@ export const runIndexCommand: Command = async (argv) => {
   const contentDir = resolve(cwd, values.content);
   const config = storageConfig(values.data);
   // The events store is deliberately not opened: no reindex ever touches it.
-  const index = await openStore(config.index, 'index', () => openIndex(config));
+  const index = await openStore(config.index, 'index', () => openIndex(config), { mustWrite: true });
 
   const parser = createParserPool();
   const progress = createProgress('indexing', process.stderr);

@@ -99,8 +99,8 @@ export const runServe: Command = async (argv) => {
   await live.check();
   const state = live.state();
   if (state.trouble) throw indexTroubleError(state.trouble, config.index);
-  const events = await openStore(config.events, 'events', () => openEvents(config));
   // The server writes events: find out now, not at the first vote, if it cannot.
+  const events = await openStore(config.events, 'events', () => openEvents(config), { mustWrite: true });
   await openStore(config.events, 'events', () =>
     events.batch(['CREATE TABLE IF NOT EXISTS write_probe (x)', 'DROP TABLE write_probe'], 'write'),
   );

@@ -3,8 +3,11 @@
  * stable code and exit status (command.ts): a corrupt or read-only store is a fact about
  * the machine, not a bug, and never prints a stack trace.
  */
-import { relative } from 'node:path';
+import { constants, existsSync } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
 import { LibsqlError } from '@libsql/client';
+import { localPath } from '../db/database.ts';
 import type { IndexTrouble } from '../server/data/live-index.ts';
 import { CliError, type CliErrorCode } from './command.ts';
 
@@ -56,8 +59,33 @@ export function storeError(error: unknown, location: string, role: StoreRole): C
   return new CliError(`${shownLocation(location)} ${found.what}${remedy ? `; ${remedy}` : ''}`, found.code);
 }
 
-/** Runs `open`, turning store failures into one-line CliErrors (anything else is rethrown). */
-export async function openStore<T>(location: string, role: StoreRole, open: () => Promise<T>): Promise<T> {
+/**
+ * Runs `open`, turning store failures into one-line CliErrors (anything else is
+ * rethrown). With `mustWrite`, a local store whose file or folder cannot be written is
+ * refused first: SQLite would only say so at the first write, or call it "unable to open".
+ */
+export async function openStore<T>(
+  location: string,
+  role: StoreRole,
+  open: () => Promise<T>,
+  { mustWrite = false }: { mustWrite?: boolean } = {},
+): Promise<T> {
+  if (mustWrite && !/^[a-z]+:\/\//i.test(location)) {
+    const path = localPath(location);
+    const target = existsSync(path) ? path : dirname(path);
+    // The folder too: SQLite writes its -wal and -shm files next to the database.
+    for (const checked of new Set([target, dirname(path)])) {
+      if (!existsSync(checked)) continue;
+      try {
+        await access(checked, constants.W_OK);
+      } catch {
+        throw new CliError(
+          `${shownLocation(checked)} is read-only; hansei must write the ${role === 'index' ? 'index' : 'events store'} there`,
+          'STORE_READ_ONLY',
+        );
+      }
+    }
+  }
   try {
     return await open();
   } catch (error) {
