@@ -57,7 +57,7 @@ describe('GraphiQL in Chromium', () => {
     // The default query runs from the editor and answers with data.
     await page.getByRole('button', { name: /Execute query/ }).click();
     await page.locator('.graphiql-response').getByText('totalCount', { exact: false }).waitFor({ timeout: 20_000 });
-    expect(await page.locator('.graphiql-response').innerText()).not.toContain('"errors"');
+    expect(await page.locator('.graphiql-response').textContent()).not.toContain('"errors"');
     await page.close();
   }, 90_000);
 });
