@@ -191,7 +191,7 @@ describe('5. events are bounded, votes count once, the store is pruned', () => {
       [{ kind: 'SEARCH', query: 'x'.repeat(201), resultCount: 1 }, /longer than 200/],
       [{ kind: 'SEARCH', query: 'torque\u001b[31m', resultCount: 1 }, /control characters/],
       [{ kind: 'SEARCH', query: 'torque', resultCount: -1 }, /resultCount must be/],
-      [{ kind: 'VIEW', documentId: 'LL-0001', occurredAt: '2026-01-01T00:00:00Z' }, /retention window/],
+      [{ kind: 'VIEW', documentId: 'LL-0001', occurredAt: '2026-01-01T00:00:00Z' }, /ingest window/],
       [{ kind: 'VIEW', documentId: 'x'.repeat(65) }, /documentId is not a document id/],
     ];
     for (const [event, message] of cases) {
@@ -277,7 +277,22 @@ describe('5. events are bounded, votes count once, the store is pruned', () => {
     expect((await eventRows()) - before).toBeLessThanOrEqual(DEFAULT_RATE_LIMIT.burst);
   });
 
-  it('prunes raw events past the window without changing a single count', async () => {
+  it('prunes raw events past the window without changing a single count; citations stay', async () => {
+    const cited = await hostile(
+      record(
+        [
+          {
+            clientId: id(),
+            kind: 'CITATION',
+            documentId: 'LL-0003',
+            reference: '8D-2026-200',
+            occurredAt: '2026-01-20T10:00:00Z',
+          },
+        ],
+        { authorization: `Bearer ${api.tokens.writer}` },
+      ),
+    );
+    expect(cited.json?.errors).toBeUndefined();
     const metrics = async () =>
       (
         await api.events.execute(
@@ -288,8 +303,15 @@ describe('5. events are bounded, votes count once, the store is pruned', () => {
     expect(await eventRows()).toBeGreaterThan(0);
     const report = await pruneEvents(api.events, { rawDays: 90, searchQueriesPerDay: 200 }, new Date('2027-06-01'));
     expect(report.events).toBeGreaterThan(0);
-    expect(await eventRows()).toBe(0);
+    expect(await eventRows()).toBe(1);
     expect(await metrics()).toEqual(counted);
+    const citations = await hostile(
+      postJson(
+        { query: '{ document(id: "LL-0003") { externalCitations { reference } } }' },
+        { authorization: `Bearer ${api.tokens.metrics}` },
+      ),
+    );
+    expect(citations.json?.data).toEqual({ document: { externalCitations: [{ reference: '8D-2026-200' }] } });
   });
 });
 

@@ -7,6 +7,7 @@ import { createTokenStore, type TokenStore } from '../server/auth.ts';
 import { DEFAULT_RETENTION, retentionDaysFromEnv, startRetention } from '../server/data/event-retention.ts';
 import { createLiveIndex } from '../server/data/live-index.ts';
 import { listen } from '../server/listen.ts';
+import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.ts';
 import { staticFiles } from '../server/static-files.ts';
 import { createHanseiServer } from '../server/yoga.ts';
 import { CliError, type Command, parseCommandArgs } from './command.ts';
@@ -37,7 +38,12 @@ Environment:
                                 address is taken that many entries from the right of
                                 X-Forwarded-For
   HANSEI_EVENTS_RETENTION_DAYS  days raw events are kept (default ${DEFAULT_RETENTION.rawDays}); older ones
-                                live on in daily aggregates only
+                                live on in daily aggregates only (citations are kept)
+  HANSEI_ANONYMOUS_PER_MINUTE   anonymous events per client address and minute after a
+                                burst of ${DEFAULT_RATE_LIMIT.burst} (default ${DEFAULT_RATE_LIMIT.perSecond * 60})
+  HANSEI_ANONYMOUS_TOTAL_PER_SECOND
+                                anonymous events per second, all clients together, after a
+                                burst of ${DEFAULT_RATE_LIMIT.global.burst} (default ${DEFAULT_RATE_LIMIT.global.perSecond})
 
 Exit status: 0 after SIGINT/SIGTERM; 2 usage; 66 no or empty index; 65 corrupt or
 outdated store; 73 read-only events store; 69 port in use; 78 invalid configuration.
@@ -74,6 +80,20 @@ export const runServe: Command = async (argv) => {
   if (rawDays === undefined)
     throw new CliError('HANSEI_EVENTS_RETENTION_DAYS must be a whole number of days from 1 to 3650', 'CONFIG_INVALID');
   const retention = { ...DEFAULT_RETENTION, rawDays };
+  const perMinute = positiveNumber(process.env.HANSEI_ANONYMOUS_PER_MINUTE, DEFAULT_RATE_LIMIT.perSecond * 60);
+  const totalPerSecond = positiveNumber(
+    process.env.HANSEI_ANONYMOUS_TOTAL_PER_SECOND,
+    DEFAULT_RATE_LIMIT.global.perSecond,
+  );
+  if (perMinute === undefined || totalPerSecond === undefined)
+    throw new CliError(
+      'HANSEI_ANONYMOUS_PER_MINUTE and HANSEI_ANONYMOUS_TOTAL_PER_SECOND must be positive numbers',
+      'CONFIG_INVALID',
+    );
+  const rateLimit = {
+    perSecond: perMinute / 60,
+    global: { ...DEFAULT_RATE_LIMIT.global, perSecond: totalPerSecond },
+  };
 
   let tokens: TokenStore;
   try {
@@ -113,6 +133,7 @@ export const runServe: Command = async (argv) => {
     graphiql: process.env.HANSEI_GRAPHIQL !== 'false',
     trustProxy,
     retention,
+    rateLimit,
     logging: true,
   });
   let site: Awaited<ReturnType<typeof staticFiles>> | undefined;
@@ -152,6 +173,13 @@ export const runServe: Command = async (argv) => {
   events.close();
   return 0;
 };
+
+/** A positive number from the environment, the default when unset, undefined when invalid. */
+function positiveNumber(value: string | undefined, fallback: number): number | undefined {
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  return Number.isFinite(number) && number > 0 ? number : undefined;
+}
 
 /** A listen failure as one line: a busy port, a privileged one, an address not on this machine. */
 function listenError(error: unknown, host: string, port: number): Error {

@@ -1,5 +1,7 @@
 /**
- * Retention of the events store: raw events are kept for a window of days, then deleted.
+ * Retention of the events store: raw events are kept for a window of days, then deleted
+ * (citations excepted: `Document.externalCitations` lists them, and only token holders
+ * send them).
  * Nothing counted is lost — every event was folded into the daily aggregates when it was
  * stored (`event_daily` per document, kind and day; `search_daily` per normalised query and
  * day, by triggers of the events migrations) — so the store grows with time, not traffic:
@@ -10,7 +12,10 @@
 import type { Client } from '@libsql/client';
 
 export interface RetentionPolicy {
-  /** Days raw events (and anonymous clients' standing votes) are kept. Default 90. */
+  /**
+   * Days raw events (and anonymous clients' standing votes) are kept. Default 90.
+   * Citations are kept for good: they are the citation graph's external edges.
+   */
   rawDays: number;
   /** Distinct searches kept per day once the day leaves the window: the most frequent. Default 200. */
   searchQueriesPerDay: number;
@@ -44,7 +49,9 @@ export async function pruneEvents(events: Client, policy: RetentionPolicy, now: 
   const report: PruneReport = { events: 0, votes: 0, searches: 0 };
   for (;;) {
     const result = await events.execute({
-      sql: 'DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE occurred_at < ? LIMIT ?)',
+      // Citations stay: they are the external edges of the citation graph
+      // (Document.externalCitations), sent by token holders only, not anonymous traffic.
+      sql: "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE occurred_at < ? AND kind <> 'citation' LIMIT ?)",
       args: [cutoff, CHUNK],
     });
     report.events += result.rowsAffected;

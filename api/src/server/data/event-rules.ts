@@ -21,6 +21,11 @@ export const EVENT_LIMITS = {
   maxResultCount: 1_000_000,
   /** `occurredAt`: at most 5 minutes ahead of the server's clock. */
   futureSkewMs: 5 * 60_000,
+  /**
+   * `occurredAt` of a CITATION: up to a year back (reports are registered late), or the
+   * retention window if longer; citations are never pruned. Other kinds: the window.
+   */
+  citationWindowDays: 366,
 } as const;
 
 /** Whether a kind takes a field. */
@@ -105,7 +110,7 @@ export function checkOccurredAt(value: string | null | undefined, now: number, w
   if (Number.isNaN(at)) throw new EventRuleError('occurredAt is not a date-time');
   if (at > now + EVENT_LIMITS.futureSkewMs) throw new EventRuleError('occurredAt is in the future');
   if (at < now - windowDays * 86_400_000)
-    throw new EventRuleError(`occurredAt is more than ${windowDays} days ago (the retention window)`);
+    throw new EventRuleError(`occurredAt is more than ${windowDays} days ago (the ingest window)`);
   return new Date(at).toISOString();
 }
 
@@ -174,7 +179,11 @@ export function validateEvent(input: EventInput, context: EventRuleContext): Reu
     clientId: checkClientId(input.clientId),
     kind,
     documentId: checkDocumentId(input.documentId, uses.documentId, kind, context.hasDocument),
-    occurredAt: checkOccurredAt(input.occurredAt, context.now, context.windowDays),
+    occurredAt: checkOccurredAt(
+      input.occurredAt,
+      context.now,
+      kind === 'citation' ? Math.max(context.windowDays, EVENT_LIMITS.citationWindowDays) : context.windowDays,
+    ),
     reference: checkText(input.reference, 'reference', uses.reference, EVENT_LIMITS.referenceLength, kind),
     query: checkText(input.query, 'query', uses.query, EVENT_LIMITS.queryLength, kind),
     resultCount: checkCount(input.resultCount, 'resultCount', uses.resultCount, EVENT_LIMITS.maxResultCount, kind),

@@ -57,8 +57,6 @@ export interface IndexState {
 export interface LiveIndex {
   /** Pins the current generation (loading the first one if needed). */
   pin(): Promise<Pin>;
-  /** The id of the current generation, 0 before the first (for cache keys). */
-  readonly generationId: number;
   /** Checks the file and the index now and switches when it changed. */
   check(): Promise<void>;
   state(): IndexState;
@@ -348,10 +346,6 @@ export function createLiveIndex(options: LiveIndexOptions): LiveIndex {
   };
 
   return {
-    get generationId() {
-      if (!closed && Date.now() - checkedAt >= checkEveryMs) void check();
-      return current?.id ?? 0;
-    },
     async pin(): Promise<Pin> {
       if (!current) await check();
       else if (Date.now() - checkedAt >= checkEveryMs) void check(); // switch in the background
