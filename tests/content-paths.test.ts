@@ -75,7 +75,7 @@ describe('links, FIFOs and devices in the content folder', () => {
 
       // The same link committed to git: --ref resolves it in the tree and refuses it too
       // (it used to read the link's text as the file).
-      await repo.git('add', '-A');
+      await repo.git('add', '-A', 'content');
       await repo.git('commit', '-q', '-m', 'link people out');
       const fromGit = await runCli(['index', '--ref', 'HEAD', '--full'], repo.dir);
       expect(fromGit.code).toBe(1);
@@ -83,7 +83,7 @@ describe('links, FIFOs and devices in the content folder', () => {
     } finally {
       await rm(people);
       await rename(join(repo.dir, 'people.yaml.orig'), people);
-      await repo.git('add', '-A');
+      await repo.git('add', '-A', 'content');
       await repo.git('commit', '-q', '-m', 'people back');
     }
   });
@@ -94,14 +94,14 @@ describe('links, FIFOs and devices in the content folder', () => {
     await symlink('../equipment-master.yaml', target);
     try {
       expect((await check()).code).toBe(0);
-      await repo.git('add', '-A');
+      await repo.git('add', '-A', 'content');
       await repo.git('commit', '-q', '-m', 'equipment through a link');
       const fromGit = await runCli(['index', '--ref', 'HEAD', '--full'], repo.dir);
       expect(fromGit.code, fromGit.stdout).toBe(0);
     } finally {
       await rm(target);
       await rename(join(repo.dir, 'content/equipment-master.yaml'), target);
-      await repo.git('add', '-A');
+      await repo.git('add', '-A', 'content');
       await repo.git('commit', '-q', '-m', 'equipment back');
     }
   });
