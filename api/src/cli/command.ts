@@ -35,6 +35,7 @@ export const CLI_ERROR_CODES = {
   CONFIG_INVALID: 78,
 } as const;
 
+/** A stable name of a CLI failure. */
 export type CliErrorCode = keyof typeof CLI_ERROR_CODES;
 
 /**

@@ -18,6 +18,7 @@ export interface InputBounds {
   maxValues: number;
 }
 
+/** The bounds `hansei serve` applies (README, Security). */
 export const DEFAULT_INPUT_BOUNDS: InputBounds = {
   maxStringLength: 1000,
   maxListLength: 1000,

@@ -11,6 +11,7 @@ import { boundedMessage } from './http-hygiene.ts';
 import { checkVariables, DEFAULT_INPUT_BOUNDS, type InputBounds, literalBoundsRule } from './input-bounds.ts';
 import { shapeRule } from './query-shape.ts';
 
+/** Every limit checked before a query executes. */
 export interface QueryLimits extends InputBounds {
   /** Largest request body, in bytes, however it is framed (Content-Length or chunked). */
   maxBodyBytes: number;
@@ -34,6 +35,7 @@ export interface QueryLimits extends InputBounds {
   introspection: boolean;
 }
 
+/** The limits of `hansei serve` (the README's Security section lists each with its code). */
 export const DEFAULT_LIMITS: QueryLimits = {
   ...DEFAULT_INPUT_BOUNDS,
   maxBodyBytes: 256 * 1024,

@@ -36,6 +36,7 @@ export interface QueryShape {
   introspectionDepth: number;
 }
 
+/** The limits a shape is checked against (a subset of QueryLimits). */
 export interface ShapeLimits {
   maxDepth: number;
   maxFields: number;

@@ -10,6 +10,7 @@
  */
 import { LRUCache } from 'lru-cache';
 
+/** One token bucket. */
 export interface BucketOptions {
   /** Events that may be sent at once. */
   burst: number;
@@ -17,6 +18,7 @@ export interface BucketOptions {
   perSecond: number;
 }
 
+/** A client's bucket (the fields inherited) and the shared one. */
 export interface RateLimitOptions extends BucketOptions {
   /** The bucket all anonymous clients share. */
   global: BucketOptions;

@@ -11,6 +11,7 @@
  */
 import type { Client } from '@libsql/client';
 
+/** How long raw events are kept, and what is kept of searches after that. */
 export interface RetentionPolicy {
   /**
    * Days raw events (and anonymous clients' standing votes) are kept. Default 90.
@@ -21,6 +22,7 @@ export interface RetentionPolicy {
   searchQueriesPerDay: number;
 }
 
+/** 90 days of raw events; the 200 most frequent searches of each older day. */
 export const DEFAULT_RETENTION: RetentionPolicy = { rawDays: 90, searchQueriesPerDay: 200 };
 
 /** Reads `HANSEI_EVENTS_RETENTION_DAYS` (1–3650); undefined when it is not a whole number in range. */

@@ -54,6 +54,7 @@ export interface IndexState {
   trouble?: IndexTrouble;
 }
 
+/** The index a server reads: generations pinned by requests, switched as one. */
 export interface LiveIndex {
   /** Pins the current generation (loading the first one if needed). */
   pin(): Promise<Pin>;
@@ -63,6 +64,7 @@ export interface LiveIndex {
   close(): void;
 }
 
+/** Where the index is, and how closely to watch it. */
 export interface LiveIndexOptions {
   /** A local file path (watched; reopened when replaced) or a libsql URL. */
   location?: string;
