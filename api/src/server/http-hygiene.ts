@@ -91,15 +91,27 @@ export function useRequestParsing(): Plugin {
           'UNSUPPORTED_MEDIA_TYPE',
           `send the query as application/json (or application/graphql, or a form), not ${type ? describe(type) : 'a body without a content type'}`,
         );
-        endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [error.toJSON()] }), {
-            status: 415,
-            headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
-          }),
-        );
+        endResponse(errorResponse(fetchAPI, error, { accept: 'application/json' }));
       }
     },
   };
+}
+
+/**
+ * A JSON error response for a request refused before GraphQL sees it: the error's code
+ * and message, its HTTP status (kept out of the body, as Yoga does).
+ */
+export function errorResponse(
+  fetchAPI: { Response: typeof Response },
+  error: GraphQLError,
+  headers: Record<string, string> = {},
+): Response {
+  const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 400;
+  const body = { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] };
+  return new fetchAPI.Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  });
 }
 
 /** A media type fit to quote: short and printable. */

@@ -7,7 +7,7 @@
 import { type ASTVisitor, GraphQLError, parse, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { hanseiError } from './errors.ts';
-import { boundedMessage } from './http-hygiene.ts';
+import { boundedMessage, errorResponse } from './http-hygiene.ts';
 import { checkVariables, DEFAULT_INPUT_BOUNDS, type InputBounds, literalBoundsRule } from './input-bounds.ts';
 import { shapeRule } from './query-shape.ts';
 
@@ -100,12 +100,7 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
           'PAYLOAD_TOO_LARGE',
           `request body is ${length} bytes; the limit is ${limits.maxBodyBytes}`,
         );
-        endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [error.toJSON()] }), {
-            status: 413,
-            headers: { 'content-type': 'application/json; charset=utf-8' },
-          }),
-        );
+        endResponse(errorResponse(fetchAPI, error));
       }
     },
     onParams({ params }) {
