@@ -1,12 +1,15 @@
 /**
- * `npm run bench:api [-- --docs N --seconds S]`: indexes N generated documents (default
- * 10,000), starts `hansei serve` and a hello-world Yoga server as child processes on
- * 127.0.0.1, and loads them with autocannon (50 connections): a search, a document query
- * and hello-world, in one run. Then ingests events in batches of 100 and counts them.
- * Then KPI readings the same way (batches of 100, 8 in flight), swinging through amber and
- * red so batches open and close learning triggers. Targets: search and document
- * throughput ≥ 0.5 × hello-world, p99 ≤ 50 ms; ingest ≥ 10,000 events/s and ≥ 10,000
- * readings/s with none missing.
+ * `npm run bench:api [-- --docs N --seconds S --flood F]`: indexes N generated documents
+ * (default 10,000), starts `hansei serve` and a hello-world Yoga server as child processes
+ * on 127.0.0.1, and loads them with autocannon (50 connections): a search, a document
+ * query and hello-world, in one run. Then ingests events in batches of 100 and counts
+ * them; then KPI readings the same way (batches of 100, 8 in flight), swinging through
+ * amber and red so batches open and close learning triggers. Last, a flood: one anonymous
+ * client sends events as fast as it can for F seconds (default 60) — how many are accepted
+ * per second, and how much the events store grows per minute, per day and at most under
+ * the retention policy (raw events kept 90 days). Targets: search and document throughput
+ * ≥ 0.5 × hello-world, p99 ≤ 50 ms; ingest ≥ 10,000 events/s and ≥ 10,000 readings/s with
+ * none missing.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,10 +20,16 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { openEvents, storageConfig } from '../api/src/db/storage.ts';
 import { createToken } from '../api/src/server/auth.ts';
+import { DEFAULT_RETENTION, pruneEvents } from '../api/src/server/data/event-retention.ts';
+import { DEFAULT_RATE_LIMIT } from '../api/src/server/rate-limit.ts';
 import { generateCorpus } from './generate-corpus.ts';
 
 const { values } = parseArgs({
-  options: { docs: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' } },
+  options: {
+    docs: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '10' },
+    flood: { type: 'string', default: '60' },
+  },
 });
 const count = Number(values.docs);
 const seconds = Number(values.seconds);
@@ -232,6 +241,7 @@ try {
     `ingest: ${acknowledged} events acknowledged in ${ingestSeconds.toFixed(2)} s = ${(acknowledged / ingestSeconds).toFixed(0)} events/s (target ≥ 10,000); stored ${stored}, missing ${acknowledged - stored}`,
   );
   await benchReadings(api, token);
+  await flood(api, Number(values.flood));
 } finally {
   for (const child of children) {
     child.removeAllListeners('exit');
@@ -239,4 +249,97 @@ try {
   }
   await new Promise((resolve) => setTimeout(resolve, 300));
   await rm(root, { recursive: true, force: true });
+}
+
+/** Bytes the events store uses (pages in use, WAL frames included), read through its own connection. */
+async function storeBytes(): Promise<number> {
+  const events = await openEvents(storageConfig(join(root, '.hansei')));
+  try {
+    const value = async (pragma: string) => Number(Object.values((await events.execute(pragma)).rows[0] ?? {})[0]);
+    return (
+      ((await value('PRAGMA page_count')) - (await value('PRAGMA freelist_count'))) * (await value('PRAGMA page_size'))
+    );
+  } finally {
+    events.close();
+  }
+}
+
+/**
+ * One anonymous client (no token, one address) floods the API for `seconds` with the
+ * largest events it may send: views, downloads, searches with 200-character queries and
+ * "not helpful" votes, 4 requests of 100 in flight.
+ */
+async function flood(api: string, seconds: number): Promise<void> {
+  const before = await storeBytes();
+  let accepted = 0;
+  let stored = 0;
+  let sent = 0;
+  let limited = 0;
+  let n = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const event = () => {
+    const i = n++;
+    const documentId = `LL-${String((i % 500) + 1).padStart(5, '0')}`;
+    const clientId = `flood-${i}`;
+    switch (i % 4) {
+      case 0:
+        return { clientId, kind: 'VIEW', documentId };
+      case 1:
+        return { clientId, kind: 'DOWNLOAD', documentId };
+      case 2:
+        return {
+          clientId,
+          kind: 'SEARCH',
+          query: `${'spindle chatter '.repeat(13)}${i}`.slice(0, 200),
+          resultCount: 0,
+        };
+      default:
+        return { clientId, kind: 'NOT_HELPFUL', documentId };
+    }
+  };
+  const started = performance.now();
+  const lane = async () => {
+    while (performance.now() < deadline) {
+      const events = Array.from({ length: 100 }, event);
+      sent += events.length;
+      const response = await fetch(api, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: 'mutation($e: [ReuseEventInput!]!) { recordReuseEvents(events: $e) { received recorded } }',
+          variables: { e: events },
+        }),
+      });
+      const json = (await response.json()) as {
+        data?: { recordReuseEvents: { received: number; recorded: number } };
+        errors?: { extensions?: { code?: string } }[];
+      };
+      if (json.data) {
+        accepted += json.data.recordReuseEvents.received;
+        stored += json.data.recordReuseEvents.recorded;
+      } else if (json.errors?.[0]?.extensions?.code === 'RATE_LIMITED') limited++;
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, lane));
+  const elapsed = (performance.now() - started) / 1000;
+  const grown = (await storeBytes()) - before;
+  const perEvent = stored > 0 ? grown / stored : 0;
+  // After the burst, a client is held to the refill rate: at most that is stored per day.
+  const perDay = DEFAULT_RATE_LIMIT.perSecond * 86_400 * perEvent;
+  const kB = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;
+  const MB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  console.log(
+    `flood, 1 anonymous client, ${seconds} s: ${(accepted / elapsed).toFixed(1)} events/s accepted (${accepted} of ${sent} sent, ${stored} stored — repeated votes are not; ${limited} requests refused RATE_LIMITED)`,
+  );
+  console.log(
+    `  events store +${kB(grown)} = ${kB((grown / elapsed) * 60)}/min over the run (burst included); sustained ${MB(perDay)}/day (${perEvent.toFixed(0)} B/event); at most ${MB(perDay * DEFAULT_RETENTION.rawDays)} of raw events with ${DEFAULT_RETENTION.rawDays}-day retention`,
+  );
+  // The retention policy run as the server runs it, with the clock past the window.
+  const events = await openEvents(storageConfig(join(root, '.hansei')));
+  const later = new Date(Date.now() + (DEFAULT_RETENTION.rawDays + 1) * 86_400_000);
+  const pruned = await pruneEvents(events, DEFAULT_RETENTION, later);
+  events.close();
+  console.log(
+    `  retention pass ${DEFAULT_RETENTION.rawDays + 1} days later: ${pruned.events} raw events deleted; store in use ${kB(await storeBytes())} (daily aggregates)`,
+  );
 }

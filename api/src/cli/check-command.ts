@@ -3,10 +3,17 @@
  * and prints every problem like a compiler. Exit 1 on any error, 0 with only warnings.
  */
 import { join, relative, resolve } from 'node:path';
-import { type Diagnostic, formatDiagnostics, type OutputFormat, summarize } from '../content/diagnostics.ts';
+import {
+  type Diagnostic,
+  escapeControl,
+  formatDiagnostics,
+  type OutputFormat,
+  summarize,
+} from '../content/diagnostics.ts';
 import { loadContent } from '../content/load-content.ts';
 import { createParserPool } from '../content/parse-pool.ts';
 import { createWorkingTreeSource } from '../content/source.ts';
+import { TAXONOMY_FOLDER } from '../content/taxonomy.ts';
 import { checkCodeowners } from '../review/codeowners-file.ts';
 import { CliError, type Command, parseCommandArgs } from './command.ts';
 import { isSelected, resolveSelections } from './content-root.ts';
@@ -58,7 +65,20 @@ export const runCheck: Command = async (argv) => {
   try {
     for (const { root, selected } of selections) {
       const content = await loadContent({ source: createWorkingTreeSource(root), parser, onProgress: progress.update });
-      files += content.results.filter((result) => isSelected(result.path, selected)).length;
+      // Documents and taxonomy files (refused ones included: they are reported).
+      const checked = new Set([
+        ...content.results.map((result) => result.path),
+        ...[...content.allPaths].filter((path) => path.startsWith(`${TAXONOMY_FOLDER}/`)),
+        ...content.diagnostics.map((item) => item.file),
+      ]);
+      for (const path of selected) {
+        if (![...checked].some((file) => isSelected(file, [path]))) {
+          throw new CliError(
+            `${escapeControl(relative(cwd, join(root, path)) || path)} holds no content file to check (documents are .mdx; hidden folders, node_modules and dist are skipped)`,
+          );
+        }
+      }
+      files += [...checked].filter((file) => isSelected(file, selected)).length;
       const diagnostics = [...content.diagnostics];
       // Routing concerns the folder as a whole: judged only when the whole folder is checked.
       if (selected.includes('')) {

@@ -4,6 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
+import { escapeControl } from '../content/diagnostics.ts';
 import { loadContent } from '../content/load-content.ts';
 import { createParserPool } from '../content/parse-pool.ts';
 import { createWorkingTreeSource } from '../content/source.ts';
@@ -60,7 +61,9 @@ export const runCodeowners: Command = async (argv) => {
   if (values.check) {
     const drift = await checkCodeowners({ content, contentRoot: root, configured });
     for (const item of drift)
-      process.stdout.write(`${relative(cwd, join(root, item.file))}:${item.line}  ${item.message}\n`);
+      process.stdout.write(
+        `${escapeControl(`${relative(cwd, join(root, item.file))}:${item.line}  ${item.message}`)}\n`,
+      );
     return drift.length > 0 ? 1 : 0;
   }
 

@@ -3,7 +3,8 @@
  * `hansei check content/lessons/LL-0001-x.mdx` still resolves references across the corpus.
  */
 import { stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { escapeControl } from '../content/diagnostics.ts';
 import { TAXONOMY_FOLDER } from '../content/taxonomy.ts';
 import { CliError } from './command.ts';
 
@@ -41,8 +42,10 @@ async function findRoot(start: string): Promise<string | undefined> {
 }
 
 /**
- * Groups `paths` by content root. With `contentDir` every path must lie inside it; with no
- * paths, `contentDir` or `./content` is checked whole.
+ * Groups `paths` by content root. With `contentDir` every path must lie inside it; without,
+ * each path must lie inside a content folder (a folder holding `taxonomy/`, the path's own
+ * or one above it) — anything else is a usage error, never a walk of some other folder.
+ * With no paths, `contentDir` or `./content` is checked whole.
  */
 export async function resolveSelections(
   paths: string[],
@@ -59,12 +62,16 @@ export async function resolveSelections(
   const byRoot = new Map<string, string[]>();
   for (const path of paths) {
     const absolute = resolve(cwd, path);
-    if (!(await exists(absolute))) throw new CliError(`no such file or folder: ${path}`);
-    const root = contentDir
-      ? resolve(cwd, contentDir)
-      : ((await findRoot(absolute)) ?? ((await isDirectory(absolute)) ? absolute : dirname(absolute)));
+    if (!(await exists(absolute))) throw new CliError(`no such file or folder: ${escapeControl(path)}`);
+    const root = contentDir ? resolve(cwd, contentDir) : await findRoot(absolute);
+    if (!root) {
+      throw new CliError(
+        `${escapeControl(path)} is not inside a content folder (a folder holding taxonomy/); pass --content DIR`,
+      );
+    }
     const inside = relative(root, absolute);
-    if (inside.startsWith('..')) throw new CliError(`${path} is outside the content folder ${relative(cwd, root)}`);
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
+      throw new CliError(`${escapeControl(path)} is outside the content folder ${relative(cwd, root) || '.'}`);
     const list = byRoot.get(root) ?? [];
     list.push(inside.split(sep).join('/'));
     byRoot.set(root, list);

@@ -2,12 +2,13 @@
  * `hansei index`: content from git (or the working tree) into the libsql index.
  */
 import { join, relative, resolve } from 'node:path';
-import { formatDiagnostics } from '../content/diagnostics.ts';
+import { escapeControl, formatDiagnostics } from '../content/diagnostics.ts';
 import { createParserPool } from '../content/parse-pool.ts';
 import { DEFAULT_DATA_DIR, openIndex, storageConfig } from '../db/storage.ts';
 import { runIndex } from '../index/indexer.ts';
 import { CliError, type Command, parseCommandArgs } from './command.ts';
 import { createProgress } from './progress.ts';
+import { openStore, storeError } from './store-errors.ts';
 
 const USAGE = `Usage: hansei index [options]
 
@@ -48,7 +49,7 @@ export const runIndexCommand: Command = async (argv) => {
   const contentDir = resolve(cwd, values.content);
   const config = storageConfig(values.data);
   // The events store is deliberately not opened: no reindex ever touches it.
-  const index = await openIndex(config);
+  const index = await openStore(config.index, 'index', () => openIndex(config), { mustWrite: true });
 
   const parser = createParserPool();
   const progress = createProgress('indexing', process.stderr);
@@ -76,10 +77,13 @@ export const runIndexCommand: Command = async (argv) => {
     );
     if (report.rejected.length > 0) {
       process.stdout.write(
-        `not indexed: ${report.rejected.map((path) => relative(cwd, join(contentDir, path))).join(', ')}\n`,
+        `not indexed: ${report.rejected.map((path) => escapeControl(relative(cwd, join(contentDir, path)))).join(', ')}\n`,
       );
     }
-    return report.rejected.length > 0 ? 1 : 0;
+    return report.rejected.length > 0 || report.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  } catch (error) {
+    // A store that turns read-only, full or locked while the run writes: one line, not a stack.
+    throw storeError(error, config.index, 'index') ?? error;
   } finally {
     progress.done();
     await parser.close();

@@ -71,8 +71,8 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof CliError) {
-      process.stderr.write(`hansei: ${error.message}\n`);
-      process.exitCode = 2;
+      process.stderr.write(`hansei: ${error.code ? `${error.code}  ` : ''}${error.message}\n`);
+      process.exitCode = error.exitCode;
     } else {
       // An unexpected failure is a bug: show it whole so it can be reported.
       process.stderr.write(`hansei: internal error\n${error instanceof Error ? error.stack : String(error)}\n`);

@@ -14,6 +14,7 @@ import { DUE_SOON_DAYS, isoToday } from '../review/review-state.ts';
 import { NOT_HELPFUL_THRESHOLD } from '../review/staleness.ts';
 import { CliError, type Command, parseCommandArgs, parseDateOption } from './command.ts';
 import { resolveSelections } from './content-root.ts';
+import { openStore } from './store-errors.ts';
 
 const USAGE = `Usage: hansei review [options]
 
@@ -92,11 +93,13 @@ export const runReview: Command = async (argv) => {
   }
 
   const storage = storageConfig(values.data);
+  // A store that cannot be read is a one-line error with its code, not a stack trace.
+  const fromEvents = <T>(read: () => Promise<T>) => openStore(storage.events, 'events', read);
   const [history, notHelpful, feedback, redTriggers] = await Promise.all([
     documentHistory(selection.root, documents),
-    notHelpfulVotes(storage),
-    openFeedback(storage),
-    redKpiTriggers(storage),
+    fromEvents(() => notHelpfulVotes(storage)),
+    fromEvents(() => openFeedback(storage)),
+    fromEvents(() => redKpiTriggers(storage)),
   ]);
   const queue = buildReviewQueue({
     documents,

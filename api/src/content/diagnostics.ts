@@ -25,6 +25,16 @@ export const DIAGNOSTIC_CODES = {
     hint: 'Save the file as UTF-8 (most editors: "Save with encoding").',
   },
   FILE_UNREADABLE: { severity: 'error', title: 'File cannot be read' },
+  FILE_NOT_REGULAR: {
+    severity: 'error',
+    title: 'Not a regular file',
+    hint: 'Content files are plain files: not FIFOs, devices, sockets or links to folders.',
+  },
+  LINK_OUTSIDE_CONTENT: {
+    severity: 'error',
+    title: 'Symbolic link leads outside the content folder',
+    hint: 'Copy the file into the content folder, or link to a file inside it.',
+  },
   FILE_OUTSIDE_KIND_FOLDER: {
     severity: 'error',
     title: 'Document is not in a kind folder',
@@ -194,9 +204,52 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 
 export type OutputFormat = 'text' | 'json' | 'github';
 
+/** True for characters that can move a cursor, recolour a terminal, end a line or reorder text. */
+function isUnsafeChar(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
+/**
+ * Escapes control characters (C0, DEL, C1), line and paragraph separators and bidi
+ * controls as `\n`, `\xHH` or `\u{HHHH}`: a file name or a message quoting content can then
+ * not move the cursor, recolour the terminal, forge a line in a CI log (`::error …`) or
+ * reorder what is shown. With `keepNewlines`, `\n` stays (for multi-line output).
+ */
+export function escapeControl(text: string, keepNewlines = false): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (!isUnsafeChar(code) || (keepNewlines && char === '\n')) out += char;
+    else if (char === '\n') out += '\\n';
+    else if (char === '\r') out += '\\r';
+    else if (char === '\t') out += '\\t';
+    else if (code < 0x100) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += `\\u{${code.toString(16)}}`;
+  }
+  return out;
+}
+
+/** JSON in which every unsafe character is a `\uXXXX` escape (JSON.stringify leaves DEL, C1 and bidi controls raw). */
+export function toSafeJson(value: unknown, indent?: number): string {
+  let out = '';
+  for (const char of JSON.stringify(value, null, indent)) {
+    const code = char.codePointAt(0) ?? 0;
+    // Outside strings JSON has only spaces and newlines, which stay as they are.
+    out += isUnsafeChar(code) && char !== '\n' ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+  }
+  return out;
+}
+
 /** Renders diagnostics for the terminal, for machines, or as GitHub workflow annotations. */
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: OutputFormat): string {
-  if (format === 'json') return `${JSON.stringify(diagnostics, null, 2)}\n`;
+  if (format === 'json') return `${toSafeJson(diagnostics, 2)}\n`;
   if (format === 'github') {
     return diagnostics
       .map((d) => {
@@ -207,8 +260,10 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: Ou
   }
   return diagnostics
     .map((d) => {
-      const head = `${d.file}:${d.line}:${d.column}  ${d.code}  ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
-      return d.hint ? `${head}\n    hint: ${d.hint}\n` : `${head}\n`;
+      // A name starting with "::" would read as a workflow command in a CI log.
+      const file = escapeControl(d.file.startsWith('::') ? `./${d.file}` : d.file);
+      const head = `${file}:${d.line}:${d.column}  ${d.code}  ${d.severity === 'warning' ? 'warning: ' : ''}${escapeControl(d.message)}`;
+      return d.hint ? `${head}\n    hint: ${escapeControl(d.hint)}\n` : `${head}\n`;
     })
     .join('');
 }
@@ -222,8 +277,10 @@ export function summarize(diagnostics: readonly Diagnostic[], files: number): st
 }
 
 // GitHub's workflow-command escaping: data escapes %, CR, LF; properties also ':' and ','.
+// Other control characters have no escape there: they are written as \xHH first.
 function escapeGithubData(value: string): string {
-  return value.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+  const escaped = value.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+  return escapeControl(escaped);
 }
 function escapeGithubProperty(value: string): string {
   return escapeGithubData(value).replaceAll(':', '%3A').replaceAll(',', '%2C');

@@ -8,7 +8,7 @@ import { type CorpusInput, checkCorpus } from './check.ts';
 import { compareDiagnostics, type Diagnostic, diagnostic } from './diagnostics.ts';
 import type { ParseResult } from './document.ts';
 import type { DocumentParser } from './parse-pool.ts';
-import { blobDigest, type ContentSource, isDocumentPath, type SourceEntry } from './source.ts';
+import { blobDigest, ContentPathError, type ContentSource, isDocumentPath, type SourceEntry } from './source.ts';
 import { loadTaxonomy, type Taxonomy } from './taxonomy.ts';
 
 /** One document file and what became of it. */
@@ -25,6 +25,10 @@ export interface LoadedFile {
 export interface ReadContent {
   files: LoadedFile[];
   taxonomy: Taxonomy;
+  /**
+   * Taxonomy problems, and paths the source refused (links out of the folder, FIFOs,
+   * devices) that are not documents: documents carry their refusal in their result.
+   */
   taxonomyDiagnostics: Diagnostic[];
   /** A digest over all taxonomy files: derived data must be rebuilt when it changes. */
   taxonomyDigest: string;
@@ -51,15 +55,35 @@ export async function readContent({
   onProgress,
 }: ReadContentOptions): Promise<ReadContent> {
   const entries = await source.list();
-  const allPaths = new Set(entries.map((entry) => entry.path));
+  const allPaths = new Set(entries.filter((entry) => !entry.refused).map((entry) => entry.path));
   const documents = entries.filter((entry) => isDocumentPath(entry.path));
   const taxonomyHash = createHash('sha1');
   const decoder = new TextDecoder('utf-8', { fatal: false });
-  const { taxonomy, diagnostics: taxonomyDiagnostics } = await loadTaxonomy(async (path) => {
-    const bytes = await source.read(path);
+  const refusedTaxonomy = new Map<string, Diagnostic>();
+  const loaded = await loadTaxonomy(async (path) => {
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await source.read(path);
+    } catch (error) {
+      if (!(error instanceof ContentPathError)) throw error;
+      refusedTaxonomy.set(path, diagnostic(path, START, error.code, error.message));
+      taxonomyHash.update(`${path}\0!${error.code}\0`);
+      return undefined;
+    }
     taxonomyHash.update(`${path}\0${bytes === undefined ? '-' : blobDigest(bytes)}\0`);
     return bytes === undefined ? undefined : decoder.decode(bytes);
   });
+  const { taxonomy } = loaded;
+  // A refused taxonomy file is reported as refused, not also as missing.
+  const taxonomyDiagnostics = [
+    ...loaded.diagnostics.filter((d) => !(d.code === 'TAXONOMY_FILE_MISSING' && refusedTaxonomy.has(d.file))),
+    ...refusedTaxonomy.values(),
+    ...entries
+      .filter((entry) => entry.refused && !isDocumentPath(entry.path) && !refusedTaxonomy.has(entry.path))
+      .map((entry) =>
+        diagnostic(entry.path, START, entry.refused?.code ?? 'FILE_UNREADABLE', entry.refused?.message ?? ''),
+      ),
+  ];
 
   let done = 0;
   const files: LoadedFile[] = new Array(documents.length);
@@ -107,6 +131,7 @@ async function readFile(
   isUnchanged: IsUnchanged | undefined,
 ): Promise<LoadedFile> {
   const { path, stamp } = entry;
+  if (entry.refused) return { path, digest: undefined, stamp, result: refused(path, entry.refused) };
   if (isUnchanged?.(path, { digest: entry.digest, stamp }))
     return { path, digest: entry.digest, stamp, result: undefined };
 
@@ -118,7 +143,10 @@ async function readFile(
       path,
       digest: undefined,
       stamp,
-      result: unreadable(path, error instanceof Error ? error.message : String(error)),
+      result:
+        error instanceof ContentPathError
+          ? refused(path, error)
+          : unreadable(path, error instanceof Error ? error.message : String(error)),
     };
   }
   if (bytes === undefined)
@@ -127,6 +155,17 @@ async function readFile(
   // Touched but unchanged (same bytes, new modification time): no need to parse again.
   if (entry.digest === undefined && isUnchanged?.(path, { digest })) return { path, digest, stamp, result: undefined };
   return { path, digest, stamp, result: await parser.parse(path, bytes) };
+}
+
+const START = { line: 1, column: 1 };
+
+function refused(path: string, why: { code: ContentPathError['code']; message: string }): ParseResult {
+  return {
+    path,
+    declaredId: undefined,
+    document: undefined,
+    diagnostics: [diagnostic(path, START, why.code, why.message)],
+  };
 }
 
 function unreadable(path: string, message: string): ParseResult {

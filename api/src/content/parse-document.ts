@@ -20,12 +20,10 @@ import {
 } from './components.ts';
 import { type Diagnostic, type DiagnosticCode, diagnostic, type Location } from './diagnostics.ts';
 import type { BodyLink, ComponentUse, ParseResult } from './document.ts';
+import { MAX_FILE_BYTES, tooLargeMessage } from './file-limits.ts';
 import { locatePath, parseFrontMatter } from './front-matter.ts';
 import { findPlaceholders } from './placeholders.ts';
 import { type FrontMatter, FrontMatterSchema, KIND_NAMES, KINDS, type Kind, kindOfId } from './schema.ts';
-
-/** Files above this size are refused before any parsing. */
-export const MAX_FILE_BYTES = 1024 * 1024;
 
 const processor = createProcessor({ format: 'mdx' });
 
@@ -42,11 +40,7 @@ export function parseDocument(path: string, bytes: Uint8Array): ParseResult {
   const result: ParseResult = { path, declaredId: undefined, document: undefined, diagnostics };
 
   if (bytes.byteLength > MAX_FILE_BYTES) {
-    report(
-      START,
-      'FILE_TOO_LARGE',
-      `file is ${formatBytes(bytes.byteLength)}; the limit is ${formatBytes(MAX_FILE_BYTES)}`,
-    );
+    report(START, 'FILE_TOO_LARGE', tooLargeMessage(bytes.byteLength));
     return result;
   }
   if (!isUtf8(bytes)) {
@@ -499,8 +493,4 @@ function firstInvalidUtf8(bytes: Uint8Array): Location {
   const before = index === -1 ? text : text.slice(0, index);
   const lines = before.split('\n');
   return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`;
 }

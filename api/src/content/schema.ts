@@ -156,7 +156,7 @@ export function isRealDate(value: string): boolean {
 }
 
 /** ISO 8601 date and time with a zone; calendar validity is checked by `isStrictInstant`. */
-const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$/;
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$/i;
 
 /**
  * True when `value` is an ISO 8601 instant with a time zone on a day that exists:

@@ -3,10 +3,17 @@
  * URL (sqld, Turso) — and brings its schema up to date with numbered migrations.
  * Writes go through `batch()`, never interactive transactions held across the network.
  */
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Client, createClient } from '@libsql/client';
+
+/**
+ * What readers of a database need: a client, or a read transaction holding one snapshot
+ * (the API reads each index generation through one, see server/data/live-index.ts).
+ */
+export type DatabaseReader = Pick<Client, 'execute' | 'batch'>;
 
 /** One schema step. Versions are numbered from 1 and never change once released. */
 export interface Migration {
@@ -33,14 +40,29 @@ export function isRemote(location: string): boolean {
   return REMOTE.test(location);
 }
 
+/** The local path of a location (a path or a `file:` URL). */
+export function localPath(location: string): string {
+  return location.startsWith('file:') ? new URL(location).pathname : resolve(location);
+}
+
 /** Opens the database; local files get WAL mode so readers never block the writer. */
 export async function openDatabase({ location, authToken, durability }: OpenOptions): Promise<Client> {
   if (isRemote(location)) return createClient({ url: location, ...(authToken ? { authToken } : {}) });
-  const path = location.startsWith('file:') ? new URL(location).pathname : resolve(location);
+  const path = localPath(location);
   await mkdir(dirname(path), { recursive: true });
-  const client = createClient({ url: pathToFileURL(path).href });
+  // A -wal or -shm left behind by a database file that was deleted (while a server still
+  // had it open) would be replayed into the new file as if it belonged to it.
+  if (!existsSync(path)) await Promise.all([rm(`${path}-wal`, { force: true }), rm(`${path}-shm`, { force: true })]);
+  // Pragmas are per connection: the busy timeout goes in the options (every pooled
+  // connection gets it), and a durable store keeps to one connection so that its
+  // synchronous commits apply to every write. Nothing is lost by that: libsql runs each
+  // statement synchronously on the Node thread anyway.
+  const client = createClient({
+    url: pathToFileURL(path).href,
+    timeout: 10_000,
+    ...(durability === 'durable' ? { concurrency: 1 } : {}),
+  });
   await client.execute('PRAGMA journal_mode = WAL');
-  await client.execute('PRAGMA busy_timeout = 10000');
   await client.execute(`PRAGMA synchronous = ${durability === 'durable' ? 'FULL' : 'NORMAL'}`);
   await client.execute('PRAGMA foreign_keys = ON');
   return client;

@@ -58,22 +58,28 @@ export async function isAncestor(repo: string, ancestor: string, commit: string)
   }
 }
 
-/** Every blob under `prefix` at `commit`: path (relative to the repository) and blob id. */
-export async function listTree(
-  repo: string,
-  commit: string,
-  prefix: string,
-): Promise<{ path: string; blob: string }[]> {
-  const args = ['ls-tree', '-r', '-z', '--full-tree', commit];
+/** A file in a git tree: a regular blob (100644, 100755) or a symbolic link (120000). */
+export interface TreeEntry {
+  /** Path relative to the repository. */
+  path: string;
+  blob: string;
+  mode: string;
+  /** Size of the blob in bytes (a link's: the length of its target). */
+  size: number;
+}
+
+/** Every blob under `prefix` at `commit`: path (relative to the repository), blob id, mode and size. */
+export async function listTree(repo: string, commit: string, prefix: string): Promise<TreeEntry[]> {
+  const args = ['ls-tree', '-r', '-l', '-z', '--full-tree', commit];
   if (prefix) args.push('--', prefix);
   const out = (await git(repo, args)).toString('utf8');
-  const entries: { path: string; blob: string }[] = [];
+  const entries: TreeEntry[] = [];
   for (const record of out.split('\0')) {
     if (!record) continue;
-    // "<mode> SP <type> SP <object> TAB <path>"
+    // "<mode> SP <type> SP <object> SP+ <size> TAB <path>"
     const tab = record.indexOf('\t');
-    const [, type, blob] = record.slice(0, tab).split(' ');
-    if (type === 'blob' && blob) entries.push({ path: record.slice(tab + 1), blob });
+    const [mode, type, blob, size] = record.slice(0, tab).split(/ +/);
+    if (type === 'blob' && blob && mode) entries.push({ path: record.slice(tab + 1), blob, mode, size: Number(size) });
   }
   return entries;
 }

@@ -5,6 +5,7 @@
  * the API both call this.
  */
 import type { Client } from '@libsql/client';
+import type { DatabaseReader } from '../db/database.ts';
 import { GitError } from '../git/git.ts';
 import { listTriggers } from '../kpi/kpi-store.ts';
 import { words } from '../search/text.ts';
@@ -17,7 +18,7 @@ import type { HandoverWindow } from './handover-window.ts';
 import type { ChangeHistory, WindowChanges } from './window-changes.ts';
 
 export interface HandoverSources {
-  index: Client;
+  index: DatabaseReader;
   /** The read model of `index`. */
   catalog: Catalog;
   /** The events store; undefined when there is none (the digest then says so). */
@@ -73,7 +74,7 @@ function documentsOf(catalog: Catalog): Map<string, CurrentDocument> {
 }
 
 /** The commit the index was built from, when it was built from git. */
-export async function indexedCommit(index: Client): Promise<string | undefined> {
+export async function indexedCommit(index: DatabaseReader): Promise<string | undefined> {
   const rows = (await index.execute({ sql: 'SELECT value FROM meta WHERE key = ?', args: ['commit'] })).rows;
   return String(rows[0]?.value ?? '') || undefined;
 }

@@ -2,6 +2,8 @@
  * Renders the review queue for a terminal, for machines (JSON) or as Markdown (a weekly
  * issue, a chat post, a CI job summary).
  */
+
+import { escapeControl, toSafeJson } from '../content/diagnostics.ts';
 import { FEEDBACK_ORIGIN_LABELS, FEEDBACK_REASON_LABELS } from '../content/feedback-vocabulary.ts';
 import type { FeedbackRecord } from '../feedback/feedback-store.ts';
 import type { FeedbackDocumentGroup } from '../feedback/feedback-summary.ts';
@@ -11,9 +13,10 @@ import { formatTrust } from './trust-score.ts';
 export type ReviewFormat = 'text' | 'json' | 'markdown';
 export const REVIEW_FORMATS: readonly ReviewFormat[] = ['text', 'json', 'markdown'];
 
+/** Renders the queue; control characters from content are escaped in every format. */
 export function formatReview(queue: ReviewQueue, format: ReviewFormat): string {
-  if (format === 'json') return `${JSON.stringify(queue, null, 2)}\n`;
-  return format === 'markdown' ? markdown(queue) : text(queue);
+  if (format === 'json') return `${toSafeJson(queue, 2)}\n`;
+  return escapeControl(format === 'markdown' ? markdown(queue) : text(queue), true);
 }
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;

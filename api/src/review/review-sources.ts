@@ -8,6 +8,7 @@ import { relative, sep } from 'node:path';
 import type { Client } from '@libsql/client';
 import type { ParsedDocument } from '../content/document.ts';
 import { openEventsIfPresent, type StorageConfig } from '../db/storage.ts';
+import { ANONYMOUS_REVIEW_CAP, cappedCountSql } from '../events/anonymous-caps.ts';
 import { type FeedbackRecord, listFeedback } from '../feedback/feedback-store.ts';
 import { findRepository, headCommit, logChanges } from '../git/git.ts';
 import { versionsFromLog } from '../index/history.ts';
@@ -52,12 +53,17 @@ export async function readEventsStore<T>(
   }
 }
 
-/** "Not helpful" votes per document id and day, or `undefined` when there is no events store. */
+/**
+ * "Not helpful" votes per document id and day, or `undefined` when there is no events
+ * store. Anonymous votes count once per client (events migration 6) and at most
+ * `ANONYMOUS_REVIEW_CAP` per document and day: anyone can reach the portal's buttons.
+ */
 export function notHelpfulVotes(config: StorageConfig): Promise<Map<string, DailyVotes[]> | undefined> {
   return readEventsStore(config, async (events) => {
+    const capped = cappedCountSql({ not_helpful: ANONYMOUS_REVIEW_CAP });
     const result = await events.execute({
-      sql: 'SELECT document_id, day, count FROM event_daily WHERE kind = ? ORDER BY document_id, day',
-      args: ['not_helpful'],
+      sql: `SELECT document_id, day, ${capped.sql} AS count FROM event_daily WHERE kind = ? ORDER BY document_id, day`,
+      args: [...capped.args, 'not_helpful'],
     });
     const votes = new Map<string, DailyVotes[]>();
     for (const row of result.rows) {

@@ -1,11 +1,12 @@
 /**
- * Per-request context: the stores, the current read model, the caller, and dataloaders
- * whose caches live and die with the request.
+ * Per-request context: the stores, the read model of the index generation the request is
+ * pinned to, the caller, and dataloaders whose caches live and die with the request.
  */
 import type { Client } from '@libsql/client';
 import DataLoader from 'dataloader';
 import type { LRUCache } from 'lru-cache';
 import type { Cause, CorrectiveAction, Prompt } from '../content/structure.ts';
+import type { DatabaseReader } from '../db/database.ts';
 import type { ChangeHistory } from '../handover/window-changes.ts';
 import type { Version } from '../index/history.ts';
 import type { Viewer } from './auth.ts';
@@ -14,13 +15,17 @@ import { loadActions, loadCauses, loadPrompts, loadTexts, loadVersions } from '.
 import type { SearchPage } from './data/search.ts';
 
 export interface Context {
-  index: Client;
+  /** The snapshot of the index generation this request is pinned to. */
+  index: DatabaseReader;
   events: Client;
+  /** The catalog of the same generation. */
   catalog: Catalog;
+  /** The generation's number (part of cache keys). */
+  generation: number;
   viewer: Viewer;
   /** Today (YYYY-MM-DD) for review states and default metric ranges. */
   today: string;
-  /** The instant of the request (the end of a handover window by default). */
+  /** The instant of the request: event and reading time windows, the end of a handover window. */
   now: Date;
   /** The content's git history, for handover digests; undefined when the server has none. */
   history: ChangeHistory | undefined;
@@ -35,6 +40,10 @@ export interface Context {
   onReadingsRecorded: () => void;
   /** Rate limiter for anonymous events: true when `count` more are allowed. */
   allowAnonymous: (clientKey: string, count: number) => boolean;
+  /** Events older than this many days are refused (the raw-event retention window). */
+  retentionDays: number;
+  /** The keyed hash standing for an anonymous client (its votes count once per document). */
+  voterOf: (clientKey: string) => Promise<string>;
   loaders: {
     text: DataLoader<string, string>;
     versions: DataLoader<string, Omit<Version, 'documentId'>[]>;
@@ -47,7 +56,7 @@ export interface Context {
 }
 
 /** Builds the request-scoped loaders. */
-export function createLoaders(index: Client): Context['loaders'] {
+export function createLoaders(index: DatabaseReader): Context['loaders'] {
   const options = { maxBatchSize: 200 };
   return {
     text: new DataLoader((ids: readonly string[]) => loadTexts(index, ids), options),

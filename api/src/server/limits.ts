@@ -1,80 +1,54 @@
 /**
- * Guards that run before a query executes: body and query size, token count, depth (with
- * fragments followed), alias count, optional introspection ban; plus CSRF prevention.
- * Each failure carries a stable code from errors.ts.
+ * Guards that run before a query executes: body and query size, token count, the query's
+ * shape with fragments expanded (depth, fields, introspection — linear in the document, see
+ * query-shape.ts), alias count, input values (input-bounds.ts), an optional introspection
+ * ban; plus CSRF prevention. Each failure carries a stable code from errors.ts.
  */
-import {
-  type ASTVisitor,
-  type FragmentDefinitionNode,
-  GraphQLError,
-  Kind,
-  parse,
-  type SelectionSetNode,
-  type ValidationContext,
-} from 'graphql';
+import { type ASTVisitor, GraphQLError, parse, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { hanseiError } from './errors.ts';
+import { boundedMessage, errorResponse } from './http-hygiene.ts';
+import { checkVariables, DEFAULT_INPUT_BOUNDS, type InputBounds, literalBoundsRule } from './input-bounds.ts';
+import { shapeRule } from './query-shape.ts';
 
-export interface QueryLimits {
-  /** Largest request body, in bytes. */
+/** Every limit checked before a query executes. */
+export interface QueryLimits extends InputBounds {
+  /** Largest request body, in bytes, however it is framed (Content-Length or chunked). */
   maxBodyBytes: number;
   /** Largest query text, in characters. */
   maxQueryLength: number;
   /** Lexical tokens in a query. */
   maxTokens: number;
-  /** Nesting of selections, fragments expanded. */
+  /** Nesting of data fields, fragments expanded. */
   maxDepth: number;
+  /** Fields of one operation with every fragment spread expanded (each spread counted). */
+  maxFields: number;
   /** Aliased fields in one document. */
   maxAliases: number;
+  /** Nesting inside `__schema` / `__type` (the standard introspection query needs 15). */
+  maxIntrospectionDepth: number;
+  /** `__schema` / `__type` fields in one operation, fragments expanded. */
+  maxIntrospectionFields: number;
+  /** Longest `operationName`, in characters. */
+  maxOperationName: number;
   /** Whether `__schema` / `__type` may be queried. */
   introspection: boolean;
 }
 
+/** The limits of `hansei serve` (the README's Security section lists each with its code). */
 export const DEFAULT_LIMITS: QueryLimits = {
+  ...DEFAULT_INPUT_BOUNDS,
   maxBodyBytes: 256 * 1024,
   maxQueryLength: 16 * 1024,
   maxTokens: 2000,
   maxDepth: 12,
+  maxFields: 1000,
   maxAliases: 30,
+  maxIntrospectionDepth: 20,
+  maxIntrospectionFields: 4,
+  maxOperationName: 100,
   introspection: true,
 };
-
-function depthRule(max: number) {
-  return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    }
-    const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
-      if (!set) return 0;
-      let deepest = 0;
-      for (const selection of set.selections) {
-        if (selection.kind === Kind.FIELD)
-          deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, seen) : 1);
-        else if (selection.kind === Kind.INLINE_FRAGMENT)
-          deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
-        else if (!seen.has(selection.name.value)) {
-          // A fragment cycle is reported by graphql's own NoFragmentCycles rule.
-          deepest = Math.max(
-            deepest,
-            depthOf(fragments.get(selection.name.value)?.selectionSet, new Set([...seen, selection.name.value])),
-          );
-        }
-        if (deepest > max) return deepest;
-      }
-      return deepest;
-    };
-    return {
-      OperationDefinition(node) {
-        const depth = depthOf(node.selectionSet, new Set());
-        if (depth > max)
-          context.reportError(
-            hanseiError('QUERY_TOO_COMPLEX', `query depth ${depth} exceeds the limit of ${max}`, { limit: 'depth' }),
-          );
-      },
-    };
-  };
-}
 
 function aliasRule(max: number) {
   return (context: ValidationContext): ASTVisitor => {
@@ -104,7 +78,7 @@ function introspectionRule(context: ValidationContext): ASTVisitor {
 /** Adds a code to graphql-js errors that have none (syntax and validation errors). */
 function withCode(error: unknown, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'): unknown {
   if (!(error instanceof GraphQLError) || error.extensions.code) return error;
-  return new GraphQLError(error.message, {
+  return new GraphQLError(boundedMessage(error.message), {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
@@ -118,28 +92,29 @@ function withCode(error: unknown, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDA
 export function useQueryLimits(limits: QueryLimits): Plugin {
   return {
     onRequest({ request, endResponse, fetchAPI }) {
+      // Yoga's maxRequestBodySize also counts streamed bytes; a declared length over the
+      // limit is refused here at once, before a byte is read.
       const length = Number(request.headers.get('content-length') ?? 0);
       if (length > limits.maxBodyBytes) {
         const error = hanseiError(
           'PAYLOAD_TOO_LARGE',
           `request body is ${length} bytes; the limit is ${limits.maxBodyBytes}`,
         );
-        endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [error.toJSON()] }), {
-            status: 413,
-            headers: { 'content-type': 'application/json' },
-          }),
-        );
+        endResponse(errorResponse(fetchAPI, error));
       }
     },
-    onParse({ params, setParseFn }) {
-      const source = typeof params.source === 'string' ? params.source : params.source.body;
-      if (source.length > limits.maxQueryLength) {
+    onParams({ params }) {
+      if (typeof params.query === 'string' && params.query.length > limits.maxQueryLength) {
         throw hanseiError(
           'PAYLOAD_TOO_LARGE',
-          `query is ${source.length} characters; the limit is ${limits.maxQueryLength}`,
+          `query is ${params.query.length} characters; the limit is ${limits.maxQueryLength}`,
         );
       }
+      if (typeof params.operationName === 'string' && params.operationName.length > limits.maxOperationName)
+        throw hanseiError('BAD_REQUEST', `operationName is longer than ${limits.maxOperationName} characters`);
+      checkVariables(params.variables, limits);
+    },
+    onParse({ setParseFn }) {
       setParseFn((text, options) => {
         try {
           return parse(text, { ...options, maxTokens: limits.maxTokens });
@@ -154,8 +129,9 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
       });
     },
     onValidate({ addValidationRule }) {
-      addValidationRule(depthRule(limits.maxDepth));
+      addValidationRule(shapeRule(limits));
       addValidationRule(aliasRule(limits.maxAliases));
+      addValidationRule(literalBoundsRule(limits));
       if (!limits.introspection) addValidationRule(introspectionRule);
       return ({ result, setResult }) => {
         if (result.length > 0)

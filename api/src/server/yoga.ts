@@ -1,36 +1,51 @@
 /**
  * The composition root of the API: builds the Yoga app over the index and the events
- * store. It reads no globals and opens no port; `serve.ts` listens, tests call
+ * store. It reads no globals and opens no port; `listen.ts` listens, tests call
  * `yoga.fetch` directly.
  */
 import type { IncomingMessage } from 'node:http';
 import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Client } from '@libsql/client';
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { ChangeHistory } from '../handover/window-changes.ts';
-import { createAuthenticator, type TokenEntry } from './auth.ts';
+import { createAuthenticator, type TokenEntry, type Viewer } from './auth.ts';
+import { clientAddress } from './client-address.ts';
 import { type Context, createLoaders } from './context.ts';
-import { createCatalogCache } from './data/catalog.ts';
-import { createReuseCache } from './data/events-store.ts';
+import { DEFAULT_RETENTION, type RetentionPolicy } from './data/event-retention.ts';
+import { createReuseCache, createVoterHash } from './data/events-store.ts';
+import { createLiveIndex, IndexUnavailableError, type LiveIndex, type Pin } from './data/live-index.ts';
 import { createResponseStore } from './data/response-cache.ts';
 import type { SearchPage } from './data/search.ts';
 import { hanseiError } from './errors.ts';
+import { useErrorHygiene, useRequestParsing } from './http-hygiene.ts';
 import { DEFAULT_LIMITS, type QueryLimits, useCsrfPrevention, useQueryLimits } from './limits.ts';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitOptions } from './rate-limit.ts';
 import { buildSchema } from './schema/index.ts';
 
 export interface HanseiServerOptions {
-  index: Client;
+  /**
+   * The content index: a live index (what `hansei serve` passes: the file is watched and
+   * reopened when replaced), or an open client (reindexes still switch as one; the file
+   * is not reopened).
+   */
+  index: Client | LiveIndex;
   events: Client;
-  tokens?: readonly TokenEntry[];
+  /** Token entries, or a function giving the ones in force now (a watched tokens file). */
+  tokens?: readonly TokenEntry[] | (() => readonly TokenEntry[]);
   limits?: Partial<QueryLimits>;
-  rateLimit?: RateLimitOptions;
+  rateLimit?: Partial<RateLimitOptions>;
+  /** Raw events older than `rawDays` are refused (and pruned by `startRetention`). */
+  retention?: RetentionPolicy;
   /** Serve GraphiQL on GET /graphql from a browser (self-contained, no CDN). Default true. */
   graphiql?: boolean;
-  /** Use the first X-Forwarded-For address as the client address (behind a proxy). */
-  trustProxy?: boolean;
+  /**
+   * Proxies in front of the server: the client address is taken that many entries from
+   * the right of X-Forwarded-For (the entries each trusted proxy appended). 0 or false:
+   * the socket's address; true means 1.
+   */
+  trustProxy?: number | boolean;
   /** The clock, for tests (default: the real one). */
   now?: () => Date;
   /**
@@ -49,25 +64,73 @@ interface ServerContext {
 
 export type HanseiYoga = YogaServerInstance<ServerContext, Context>;
 
+/** What a request was admitted with, before the response cache is asked. */
+interface Admission {
+  pin: Pin;
+  viewer: Viewer;
+}
+
 /** Builds the API. */
 export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
-  const { index, events } = options;
+  const { events } = options;
+  const live = 'pin' in options.index ? options.index : createLiveIndex({ client: options.index });
   const now = options.now ?? (() => new Date());
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const authenticate = createAuthenticator(options.tokens ?? []);
-  const catalog = createCatalogCache(index);
+  const retention = options.retention ?? DEFAULT_RETENTION;
+  const trustedHops = options.trustProxy === true ? 1 : Number(options.trustProxy || 0);
+  const tokens = options.tokens ?? [];
+  const currentTokens = typeof tokens === 'function' ? tokens : () => tokens;
+  const authenticate = createAuthenticator(currentTokens, () => now().getTime());
   const reuse = createReuseCache(events, 5000, () => now().toISOString().slice(0, 10));
-  const allowAnonymous = createRateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const allowAnonymous = createRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit });
+  let voterHash: Promise<(clientKey: string) => string> | undefined;
+  const voterOf = async (clientKey: string) => {
+    voterHash ??= createVoterHash(events);
+    return (await voterHash)(clientKey);
+  };
   // Tablets re-run the same searches (and page through them): a page stays valid until
   // the index or the reuse scores change, both part of the key.
   const searchCache = new LRUCache<string, SearchPage>({ max: 500 });
-  // Whole responses to identical queries, per token, for a few seconds: the shop floor asks
-  // the same things at once (a line stops, everyone looks it up). Recording events drops
-  // every cached result that rankings or metrics could change.
+  // Whole responses to identical queries, per token and index generation, for a few
+  // seconds: the shop floor asks the same things at once. Recording events drops every
+  // cached result that rankings or metrics could change; so does a new tokens list.
   const responses = createResponseStore();
   const onEventsRecorded = () => {
     reuse.invalidate();
     responses.clear();
+  };
+  let tokensSeen = currentTokens();
+
+  const admitted = new WeakMap<Request, Admission>();
+  // Authenticates and pins the index generation before the response cache is asked, so a
+  // cached answer is only ever served to a valid token, from the generation it came from.
+  const admission: Plugin<Context, ServerContext> = {
+    async onParams({ request, context }) {
+      if (tokensSeen !== currentTokens()) {
+        tokensSeen = currentTokens();
+        responses.clear();
+      }
+      const clientKey = clientAddress(request, context.req, trustedHops);
+      const authenticated = authenticate(request.headers.get('authorization'), clientKey);
+      if ('refused' in authenticated) {
+        throw hanseiError(
+          'UNAUTHENTICATED',
+          authenticated.refused === 'expired' ? 'the API token has expired' : 'unknown API token',
+        );
+      }
+      let pin: Pin;
+      try {
+        pin = await live.pin();
+      } catch (error) {
+        if (error instanceof IndexUnavailableError)
+          throw hanseiError('INDEX_UNAVAILABLE', `the content index cannot be read: ${error.trouble.problem}`);
+        throw error;
+      }
+      admitted.set(request, { pin, viewer: authenticated.viewer });
+    },
+    onResponse({ request }) {
+      admitted.get(request)?.pin.release();
+    },
   };
 
   return createYoga<ServerContext, Context>({
@@ -76,41 +139,51 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
     healthCheckEndpoint: '/health',
     landingPage: false,
     batching: false,
+    multipart: false,
+    // Counted as the bytes stream in: a chunked body is cut off like a declared one.
+    maxRequestBodySize: limits.maxBodyBytes,
     logging: options.logging ?? false,
     graphiql: options.graphiql === false ? false : { title: 'Hansei API', defaultQuery: DEFAULT_QUERY },
     renderGraphiQL,
     maskedErrors: true,
     plugins: [
+      useRequestParsing(),
       useQueryLimits(limits),
       useCsrfPrevention(),
+      admission,
       useResponseCache({
         cache: responses,
-        session: (request) => request.headers.get('authorization'),
+        session: (request) =>
+          `${admitted.get(request)?.pin.generation.id ?? 0}:${request.headers.get('authorization') ?? ''}`,
         ttl: RESPONSE_TTL_MS,
         includeExtensionMetadata: false,
       }),
-      useReadinessCheck({
-        endpoint: '/ready',
-        check: async () => {
-          await Promise.all([
-            index.execute('SELECT 1 FROM meta LIMIT 1'),
-            events.execute('SELECT 1 FROM events LIMIT 1'),
-          ]);
-          return true;
+      {
+        onRequest({ request, url, endResponse, fetchAPI }) {
+          if (url.pathname !== '/ready' || request.method !== 'GET') return;
+          return readiness(live, events).then(({ ready, body }) =>
+            endResponse(
+              new fetchAPI.Response(JSON.stringify(body), {
+                status: ready ? 200 : 503,
+                headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+              }),
+            ),
+          );
         },
-      }),
+      },
+      useErrorHygiene(),
     ],
-    context: async ({ request, req }): Promise<Context> => {
-      const forwarded = options.trustProxy ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-      const clientKey = forwarded || req?.socket.remoteAddress || 'local';
-      const viewer = authenticate(request.headers.get('authorization'), clientKey);
-      if (!viewer) throw hanseiError('UNAUTHENTICATED', 'unknown API token');
+    context: async ({ request }): Promise<Context> => {
+      const admission = admitted.get(request);
+      if (!admission) throw hanseiError('INTERNAL_SERVER_ERROR', 'request was not admitted');
+      const { generation } = admission.pin;
       const instant = now();
       return {
-        index,
+        index: generation.reader,
         events,
-        catalog: await catalog.get(),
-        viewer,
+        catalog: generation.catalog,
+        generation: generation.id,
+        viewer: admission.viewer,
         today: instant.toISOString().slice(0, 10),
         now: instant,
         history: options.history,
@@ -120,11 +193,40 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
         onEventsRecorded,
         onReadingsRecorded: () => responses.clear(),
         allowAnonymous,
-        loaders: createLoaders(index),
+        retentionDays: retention.rawDays,
+        voterOf,
+        loaders: createLoaders(generation.reader),
         memo: new Map(),
       };
     },
   });
+}
+
+/** `/ready`: the index can serve its current generation and the events store answers. */
+async function readiness(live: LiveIndex, events: Client): Promise<{ ready: boolean; body: unknown }> {
+  await live.check();
+  const index = live.state();
+  let eventsOk = true;
+  try {
+    await events.execute('SELECT 1 FROM events LIMIT 1');
+  } catch {
+    eventsOk = false; // reported in the body; the store's own error is for the server log
+  }
+  const ready = index.ready && eventsOk;
+  return {
+    ready,
+    body: {
+      ready,
+      index: {
+        ready: index.ready,
+        generation: index.generation,
+        indexedAt: index.indexedAt,
+        // The problem's name only: its detail names paths, which is for the server log.
+        ...(index.trouble ? { problem: index.trouble.problem } : {}),
+      },
+      events: { ready: eventsOk },
+    },
+  };
 }
 
 /** How long an identical query may be answered from the response cache. */

@@ -5,11 +5,11 @@
  */
 
 import { type CollectionEntry, getCollection } from 'astro:content';
-import { readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { findRepository, logChanges } from '@hansei/api/git';
 import { type Version, versionsFromLog } from '@hansei/api/history';
 import { isoToday, type ReviewState, reviewState } from '@hansei/api/review-state';
+import { createWorkingTreeSource } from '@hansei/api/source';
 import { loadTaxonomy, selfAndAncestors, type Taxonomy } from '@hansei/api/taxonomy';
 import { contentDir } from './content-dir.ts';
 import { DIMENSIONS, type Dimension, type Term, termsOf } from './dimensions.ts';
@@ -62,7 +62,13 @@ export function loadCorpus(): Promise<Corpus> {
 
 async function buildCorpus(): Promise<Corpus> {
   const today = isoToday();
-  const { taxonomy } = await loadTaxonomy((path) => readFile(join(contentDir, path), 'utf8').catch(() => undefined));
+  // Read like "hansei check" reads: a taxonomy file linked from outside the content folder,
+  // a FIFO or a device fails the build with its code instead of being published or hanging it.
+  const source = createWorkingTreeSource(contentDir);
+  const { taxonomy } = await loadTaxonomy(async (path) => {
+    const bytes = await source.read(path);
+    return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+  });
   const entries = await getCollection('docs');
   const history = await readHistory(entries);
   const docs = new Map<string, DocInfo>();

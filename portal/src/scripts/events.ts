@@ -81,7 +81,17 @@ export async function flush(): Promise<void> {
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ query: MUTATION, variables: { events: batch } }),
       });
-      const body = (await response.json().catch(() => undefined)) as { data?: unknown; errors?: unknown } | undefined;
+      const body = (await response.json().catch(() => undefined)) as
+        | { data?: unknown; errors?: { extensions?: { code?: string; index?: number } }[] }
+        | undefined;
+      const invalid = body?.errors?.find((error) => error.extensions?.code === 'INVALID_EVENT')?.extensions?.index;
+      if (invalid !== undefined && batch[invalid]) {
+        // The API will never take this one (too old, a document since removed): drop it
+        // rather than hold back the whole queue behind it, and send the rest again.
+        const bad = batch[invalid].clientId;
+        save(load().filter((event) => event.clientId !== bad));
+        continue;
+      }
       if (!response.ok || !body?.data) return; // keep them; try again later
       const sent = new Set(batch.map((event) => event.clientId));
       save(load().filter((event) => !sent.has(event.clientId)));

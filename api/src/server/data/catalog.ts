@@ -2,12 +2,13 @@
  * The API's read model of the content index: every document's metadata, facet terms,
  * links and the taxonomy, held in memory and reloaded when the index changes. Filters,
  * facet counts and ranking run here in microseconds; SQLite does full-text matching and
- * long text (bodies, snippets, versions).
+ * long text (bodies, snippets, versions). Each index generation has its own catalog, read
+ * from the same snapshot as its SQL (live-index.ts).
  */
-import type { Client } from '@libsql/client';
 import type { Dimension } from '../../content/dimensions.ts';
 import type { FrontMatter } from '../../content/schema.ts';
 import type { BusinessUnit, Kpi, Person, ReviewPolicy } from '../../content/taxonomy-schema.ts';
+import type { DatabaseReader } from '../../db/database.ts';
 import type { LinkType } from '../../index/document-rows.ts';
 import { createLexicon, type Lexicon, type LexiconTerm, lexiconData, lexiconTerm } from '../../search/lexicon.ts';
 
@@ -75,18 +76,15 @@ const EMPTY_TERMS = (): Record<Dimension, string[]> => ({
 });
 
 /** Reads the whole read model from the index. */
-export async function loadCatalog(index: Client): Promise<Catalog> {
-  const [meta, documents, terms, links, taxonomy, vocabulary] = await index.batch(
-    [
-      "SELECT value FROM meta WHERE key = 'indexed_at'",
-      'SELECT id, kind, path, title, summary, status, business_unit, owner, severity, created, indexed_at, front_matter FROM documents',
-      'SELECT document_id, dimension, term_id, direct FROM document_terms',
-      'SELECT source_id, target_id, type FROM links',
-      'SELECT dimension, id, label, parent_id, aliases, deprecated, replaced_by, data FROM taxonomy_terms',
-      'SELECT word, documents FROM vocabulary',
-    ],
-    'read',
-  );
+export async function loadCatalog(index: DatabaseReader): Promise<Catalog> {
+  const [meta, documents, terms, links, taxonomy, vocabulary] = await index.batch([
+    "SELECT value FROM meta WHERE key = 'indexed_at'",
+    'SELECT id, kind, path, title, summary, status, business_unit, owner, severity, created, indexed_at, front_matter FROM documents',
+    'SELECT document_id, dimension, term_id, direct FROM document_terms',
+    'SELECT source_id, target_id, type FROM links',
+    'SELECT dimension, id, label, parent_id, aliases, deprecated, replaced_by, data FROM taxonomy_terms',
+    'SELECT word, documents FROM vocabulary',
+  ]);
   const lexiconTerms: LexiconTerm[] = [];
   const catalog: Catalog = {
     version: String(meta?.rows[0]?.value ?? ''),
@@ -191,31 +189,4 @@ export function policyOf(catalog: Catalog, unitId: string): ReviewPolicy | undef
 
 export function personOf(catalog: Catalog, id: string): Person | undefined {
   return catalog.terms.person.get(id)?.data as Person | undefined;
-}
-
-/**
- * Keeps the catalog current: at most once per `checkEveryMs` it asks the index whether
- * it changed, and reloads it when it did. Concurrent callers share one reload.
- */
-export function createCatalogCache(index: Client, checkEveryMs = 1000) {
-  let current: Catalog | undefined;
-  let checkedAt = 0;
-  let pending: Promise<Catalog> | undefined;
-  const refresh = async (): Promise<Catalog> => {
-    const version = String(
-      (await index.execute("SELECT value FROM meta WHERE key = 'indexed_at'")).rows[0]?.value ?? '',
-    );
-    if (!current || current.version !== version) current = await loadCatalog(index);
-    checkedAt = Date.now();
-    return current;
-  };
-  return {
-    get(): Promise<Catalog> {
-      if (current && Date.now() - checkedAt < checkEveryMs) return Promise.resolve(current);
-      pending ??= refresh().finally(() => {
-        pending = undefined;
-      });
-      return pending;
-    },
-  };
 }

@@ -3,15 +3,16 @@
  * and corrective actions — each loaded in one query for all the documents a request
  * touches, and only when a query asks for it.
  */
-import type { Client, Row } from '@libsql/client';
+import type { Row } from '@libsql/client';
 import type { Cause, CorrectiveAction, Prompt } from '../../content/structure.ts';
+import type { DatabaseReader } from '../../db/database.ts';
 import type { Version } from '../../index/history.ts';
 
 const str = (value: unknown) => (value === null || value === undefined ? undefined : String(value));
 
 /** Runs `sql` (with `IN (…)` filled for `ids`) and groups its rows by document id, in `ids` order. */
 async function grouped<T>(
-  index: Client,
+  index: DatabaseReader,
   sql: (marks: string) => string,
   ids: readonly string[],
   map: (row: Row) => T,
@@ -23,7 +24,7 @@ async function grouped<T>(
   return ids.map((id) => byId.get(id) ?? []);
 }
 
-export async function loadTexts(index: Client, ids: readonly string[]): Promise<string[]> {
+export async function loadTexts(index: DatabaseReader, ids: readonly string[]): Promise<string[]> {
   const lists = await grouped(
     index,
     (marks) => `SELECT id, body_text FROM documents WHERE id IN (${marks})`,
@@ -34,7 +35,7 @@ export async function loadTexts(index: Client, ids: readonly string[]): Promise<
   return lists.map((list) => list[0] ?? '');
 }
 
-export function loadVersions(index: Client, ids: readonly string[]): Promise<Omit<Version, 'documentId'>[][]> {
+export function loadVersions(index: DatabaseReader, ids: readonly string[]): Promise<Omit<Version, 'documentId'>[][]> {
   return grouped(
     index,
     (marks) =>
@@ -52,7 +53,7 @@ export function loadVersions(index: Client, ids: readonly string[]): Promise<Omi
   );
 }
 
-export function loadPrompts(index: Client, ids: readonly string[]): Promise<Prompt[][]> {
+export function loadPrompts(index: DatabaseReader, ids: readonly string[]): Promise<Prompt[][]> {
   return grouped(
     index,
     (marks) =>
@@ -67,7 +68,7 @@ export function loadPrompts(index: Client, ids: readonly string[]): Promise<Prom
   );
 }
 
-export function loadCauses(index: Client, ids: readonly string[]): Promise<Cause[][]> {
+export function loadCauses(index: DatabaseReader, ids: readonly string[]): Promise<Cause[][]> {
   return grouped(
     index,
     (marks) =>
@@ -86,7 +87,7 @@ export function loadCauses(index: Client, ids: readonly string[]): Promise<Cause
   );
 }
 
-export function loadActions(index: Client, ids: readonly string[]): Promise<CorrectiveAction[][]> {
+export function loadActions(index: DatabaseReader, ids: readonly string[]): Promise<CorrectiveAction[][]> {
   return grouped(
     index,
     (marks) =>

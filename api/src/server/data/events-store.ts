@@ -2,7 +2,9 @@
  * Reuse events: ingest (idempotent by client id, one transaction per batch, durable before
  * it is acknowledged) and the aggregates integrations read. SQL with bound arguments only.
  */
+import { createHmac } from 'node:crypto';
 import type { Client, InValue } from '@libsql/client';
+import { cappedCountSql } from '../../events/anonymous-caps.ts';
 import type { FeedbackDetail } from '../../feedback/feedback-rules.ts';
 import { feedbackInserts } from '../../feedback/feedback-store.ts';
 
@@ -33,6 +35,12 @@ export interface ReuseEvent {
   feedback?: FeedbackDetail | null;
   /** The business unit that read or cited it (links reads to its learning triggers). */
   businessUnit?: string | null;
+  /**
+   * Anonymous events: a keyed hash of the client's address (see `createVoterHash`). An
+   * anonymous client's HELPFUL / NOT_HELPFUL vote on a document counts once; a changed
+   * mind replaces it (triggers of events migration 6). Null for token callers.
+   */
+  voter?: string | null;
 }
 
 /** How well a search matched (see `search/rank.ts`). */
@@ -41,7 +49,8 @@ export type SearchMatchLevel = 'strong' | 'weak' | 'none';
 /**
  * Stores a batch in one transaction: the events in one statement, then the detail of any
  * feedback among them. Replayed client ids are ignored, so a client may resend a batch it
- * is unsure about. Returns how many were new.
+ * is unsure about; so are anonymous votes that change nothing (the same vote again).
+ * Returns how many were stored.
  */
 export async function recordEvents(
   events: Client,
@@ -50,7 +59,7 @@ export async function recordEvents(
   now: string,
 ): Promise<number> {
   if (batch.length === 0) return 0;
-  const values = batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  const values = batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
   const args: InValue[] = batch.flatMap((event) => [
     event.clientId,
     event.kind,
@@ -63,11 +72,12 @@ export async function recordEvents(
     event.resultCount,
     event.match ?? null,
     event.businessUnit ?? null,
+    event.voter ?? null,
   ]);
   const [result] = await events.batch(
     [
       {
-        sql: `INSERT INTO events (client_id, kind, document_id, occurred_at, received_at, source, reference, query, result_count, match, business_unit)
+        sql: `INSERT INTO events (client_id, kind, document_id, occurred_at, received_at, source, reference, query, result_count, match, business_unit, voter)
               VALUES ${values} ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
         args,
       },
@@ -168,7 +178,17 @@ export async function timeSeries(
   return [...buckets].sort(([a], [b]) => a.localeCompare(b)).map(([start, counts]) => ({ start, counts }));
 }
 
-/** Searches that found nothing, most frequent first. */
+/**
+ * Hashes anonymous clients' addresses with the store's own random key (events migration
+ * 6): a vote can be matched to its voter's earlier vote without storing an address.
+ */
+export async function createVoterHash(events: Client): Promise<(clientKey: string) => string> {
+  const row = (await events.execute("SELECT value FROM event_meta WHERE key = 'voter_key'")).rows[0];
+  const key = Buffer.from(String(row?.value ?? ''), 'hex');
+  if (key.length < 16) throw new Error('the events store has no voter key (events migration 6)');
+  return (clientKey) => createHmac('sha256', key).update(clientKey).digest('base64url').slice(0, 22);
+}
+
 /** How many events the store holds (for health and benchmarks). */
 export async function countEvents(events: Client): Promise<number> {
   return Number((await events.execute('SELECT count(*) AS n FROM events')).rows[0]?.n ?? 0);
@@ -192,10 +212,13 @@ export const REUSE_WEIGHTS: Record<EventKind, number> = {
 export const REUSE_HALF_LIFE_DAYS = 90;
 
 export async function decayedReuse(events: Client, today: string): Promise<Map<string, number>> {
+  // Anonymous events count in the ranking only up to a cap per document, kind and day.
+  const capped = cappedCountSql();
   const rows = (
     await events.execute({
-      sql: `SELECT document_id, kind, julianday(?) - julianday(day) AS age, count FROM event_daily WHERE day >= date(?, '-3 years')`,
-      args: [today, today],
+      sql: `SELECT document_id, kind, julianday(?) - julianday(day) AS age, ${capped.sql} AS count
+            FROM event_daily WHERE day >= date(?, '-3 years')`,
+      args: [today, ...capped.args, today],
     })
   ).rows;
   const scores = new Map<string, number>();

@@ -3,14 +3,17 @@
  * documents feedback points at (titles for anchors), and the commits that changed a
  * document (a fix must be one of them). SQL with bound arguments only.
  */
-import type { Client } from '@libsql/client';
 import { type Section, sectionsOf } from '../../content/sections.ts';
+import type { DatabaseReader } from '../../db/database.ts';
 import type { FeedbackDocumentInfo } from '../../feedback/feedback-summary.ts';
 import { fromStoredModel } from '../../index/document-rows.ts';
 import type { Catalog } from './catalog.ts';
 
 /** Sections of the given documents, from their stored models. */
-export async function sectionsOfDocuments(index: Client, ids: readonly string[]): Promise<Map<string, Section[]>> {
+export async function sectionsOfDocuments(
+  index: DatabaseReader,
+  ids: readonly string[],
+): Promise<Map<string, Section[]>> {
   const sections = new Map<string, Section[]>();
   if (ids.length === 0) return sections;
   const rows = (
@@ -25,7 +28,7 @@ export async function sectionsOfDocuments(index: Client, ids: readonly string[])
 
 /** What grouping and listing feedback needs to know of each document. */
 export async function feedbackDocuments(
-  index: Client,
+  index: DatabaseReader,
   catalog: Catalog,
   ids: readonly string[],
 ): Promise<Map<string, FeedbackDocumentInfo>> {
@@ -58,7 +61,7 @@ export interface DocumentCommit {
  * `ambiguous` when several do.
  */
 export async function documentCommit(
-  index: Client,
+  index: DatabaseReader,
   documentId: string,
   commit: string,
 ): Promise<DocumentCommit | 'ambiguous' | undefined> {

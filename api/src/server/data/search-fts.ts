@@ -4,7 +4,7 @@
  * its alternatives (each an AND of words); a tier of the ladder an expression over the
  * groups: all of them (tier 0), all but any one (tier 1), any (tier 2).
  */
-import type { Client } from '@libsql/client';
+import type { DatabaseReader } from '../../db/database.ts';
 import { inList } from '../../db/in-list.ts';
 import { FTS_WEIGHTS } from '../../index/migrations.ts';
 import type { Group, QueryPlan } from '../../search/plan.ts';
@@ -55,7 +55,7 @@ export interface FtsMatch {
 const WEIGHTS = Object.values(FTS_WEIGHTS).join(', ');
 
 /** Documents matching an expression, best first (bm25 with the column weights). */
-export async function matchFts(index: Client, expression: string, limit: number): Promise<FtsMatch[]> {
+export async function matchFts(index: DatabaseReader, expression: string, limit: number): Promise<FtsMatch[]> {
   const { rows } = await index.execute({
     sql: `SELECT rowid, document_id, bm25(documents_fts, ${WEIGHTS}) AS rank FROM documents_fts
           WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?`,
@@ -66,7 +66,7 @@ export async function matchFts(index: Client, expression: string, limit: number)
 
 /** Highlighted title and body snippet of some rows (\x02…\x03 around matches). */
 export async function highlightRows(
-  index: Client,
+  index: DatabaseReader,
   expression: string,
   rowids: readonly number[],
 ): Promise<Map<string, { title: string; snippet: string }>> {
@@ -86,7 +86,7 @@ export async function highlightRows(
 }
 
 /** Indices of the plan's groups that one row does not match (to judge a partial match). */
-export async function missedGroups(index: Client, plan: QueryPlan, rowid: number): Promise<number[]> {
+export async function missedGroups(index: DatabaseReader, plan: QueryPlan, rowid: number): Promise<number[]> {
   const missed: number[] = [];
   for (const [n, group] of plan.groups.entries()) {
     const expression = groupExpression(group);

@@ -59,8 +59,9 @@ export interface SearchGapRow {
 
 /**
  * Search gaps between two instants (ISO 8601 strings, `since` exclusive, `until`
- * inclusive), grouped by query (case and spacing ignored): reported ones first, then the
- * most frequent.
+ * inclusive), from the raw events (a shift handover: hours ago, always within the events'
+ * retention window), grouped by query (case and spacing ignored): reported ones first,
+ * then the most frequent.
  */
 export async function searchGapsBetween(
   events: Client,
@@ -77,6 +78,35 @@ export async function searchGapsBetween(
               AND (kind = 'search_gap' OR result_count = 0 OR match IN ('weak', 'none'))
             GROUP BY q ORDER BY reported DESC, searches DESC, last DESC LIMIT ?`,
       args: [since, until, limit],
+    })
+  ).rows;
+  return rows.map((row) => ({
+    query: String(row.q),
+    count: Number(row.searches),
+    reported: Number(row.reported),
+    lastSeen: String(row.last),
+  }));
+}
+
+/**
+ * Search gaps over whole days (YYYY-MM-DD, inclusive), from the daily search aggregates,
+ * which outlive the raw events (events migrations 6 and 7: a day's zero-result searches
+ * count whole, the others by how many matched only weakly; reports separately).
+ */
+export async function searchGapsOnDays(
+  events: Client,
+  from: string,
+  to: string,
+  limit: number,
+): Promise<SearchGapRow[]> {
+  const rows = (
+    await events.execute({
+      sql: `SELECT query AS q, sum(CASE WHEN zero_results = 1 THEN count ELSE weak END) AS searches,
+                   sum(reported) AS reported, max(last_seen) AS last
+            FROM search_daily WHERE day BETWEEN ? AND ?
+            GROUP BY query HAVING searches > 0 OR reported > 0
+            ORDER BY reported DESC, searches DESC, last DESC LIMIT ?`,
+      args: [from, to, limit],
     })
   ).rows;
   return rows.map((row) => ({

@@ -4,8 +4,9 @@
  * then filtered, paged, counted per facet and highlighted. The portal runs the same plan
  * over Pagefind; what differs is only where the text relevance comes from.
  */
-import type { Client } from '@libsql/client';
+
 import type { Dimension } from '../../content/dimensions.ts';
+import type { DatabaseReader } from '../../db/database.ts';
 import { planQuery, type QueryPlan, type TermRef, termsPointedTo } from '../../search/plan.ts';
 import {
   compareRanked,
@@ -69,7 +70,7 @@ export function rankFacts(
  * documents pass `accept` (the filter), lower tiers ranking below higher ones.
  */
 export async function searchDocuments(
-  index: Client,
+  index: DatabaseReader,
   catalog: Catalog,
   plan: QueryPlan,
   reuse: ReadonlyMap<string, number>,
@@ -201,7 +202,7 @@ export interface SearchRequest {
 
 /** One page of search results with everything a results page shows. */
 export async function searchPage(
-  index: Client,
+  index: DatabaseReader,
   catalog: Catalog,
   reuse: ReadonlyMap<string, number>,
   { query, filter, first, offset, cursorOf }: SearchRequest,

@@ -3,7 +3,7 @@
  * modes, equipment, processes and wording with a document or a KPI deviation, ranked by
  * what they share and then by the same factors as search (reuse, status, replaced).
  */
-import type { Client } from '@libsql/client';
+import type { DatabaseReader } from '../../db/database.ts';
 import { planQuery } from '../../search/plan.ts';
 import { rankScore, SIMILARITY_WEIGHTS } from '../../search/rank.ts';
 import type { Catalog, DocumentRecord } from './catalog.ts';
@@ -25,7 +25,7 @@ export interface Similar {
 }
 
 /** Text similarity per document in [0, 1]: sharing some of the profile's words, not all. */
-async function wordingScores(index: Client, catalog: Catalog, text: string): Promise<Map<string, number>> {
+async function wordingScores(index: DatabaseReader, catalog: Catalog, text: string): Promise<Map<string, number>> {
   const expression = tierExpression(planQuery(catalog.lexicon, text), 2);
   const scores = new Map<string, number>();
   if (!expression) return scores;
@@ -37,7 +37,7 @@ async function wordingScores(index: Client, catalog: Catalog, text: string): Pro
 
 /** The documents most like a profile, best first (`exclude`: the document itself). */
 export async function similarTo(
-  index: Client,
+  index: DatabaseReader,
   catalog: Catalog,
   reuse: ReadonlyMap<string, number>,
   profile: Profile,

@@ -5,16 +5,10 @@
  */
 
 import { checkFeedback } from '../../feedback/feedback-rules.ts';
-import { MAX_QUERY_LENGTH } from '../../search/plan.ts';
 import { hasScope } from '../auth.ts';
 import type { Context } from '../context.ts';
-import {
-  EVENT_KINDS,
-  type EventKind,
-  type ReuseEvent,
-  recordEvents,
-  type SearchMatchLevel,
-} from '../data/events-store.ts';
+import { EVENT_LIMITS, EventRuleError, validateEvent } from '../data/event-rules.ts';
+import { EVENT_KINDS, type EventKind, type ReuseEvent, recordEvents } from '../data/events-store.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
 import { FeedbackInput } from './feedback.ts';
@@ -50,34 +44,43 @@ const ReuseEventInput = builder.inputType('ReuseEventInput', {
   fields: (t) => ({
     clientId: t.string({
       required: true,
-      description: 'Unique per event, chosen by the client (a UUID): replays are ignored.',
+      description: `Unique per event, chosen by the client (a UUID): replays are ignored. 1–${EVENT_LIMITS.clientIdLength} letters, digits, ".", "_", ":" or "-".`,
     }),
     kind: t.field({ type: ReuseEventKindEnum, required: true }),
     documentId: t.string({
       required: false,
-      description: 'The document reused (all kinds but SEARCH and SEARCH_GAP).',
+      description: 'The document reused: required for every kind but SEARCH (optional there) and SEARCH_GAP (none).',
     }),
     occurredAt: t.field({
       type: 'DateTime',
       required: false,
-      description: 'When it happened (default: now); at most a year ago.',
+      description: 'When it happened (default: now); not older than the retention window (90 days by default).',
     }),
-    reference: t.string({ required: false, description: 'CITATION: the citing report, e.g. "8D-2026-114" or a URL.' }),
-    query: t.string({ required: false, description: 'SEARCH, SEARCH_GAP: what was searched.' }),
-    resultCount: t.int({ required: false, description: 'SEARCH: how many results it found.' }),
-    feedback: t.field({
-      type: FeedbackInput,
+    reference: t.string({
       required: false,
-      description: "FEEDBACK: why the document didn't help, and where (a section's anchor).",
+      description: `CITATION only: the citing report, e.g. "8D-2026-114" or a URL; at most ${EVENT_LIMITS.referenceLength} characters.`,
+    }),
+    query: t.string({
+      required: false,
+      description: `SEARCH and SEARCH_GAP only: what was searched; at most ${EVENT_LIMITS.queryLength} characters.`,
+    }),
+    resultCount: t.int({
+      required: false,
+      description: 'SEARCH (required) and SEARCH_GAP only: how many results it found (0 or more).',
     }),
     match: t.field({
       type: SearchMatchEnum,
       required: false,
-      description: 'SEARCH, SEARCH_GAP: how well the results matched (`SearchConnection.match`).',
+      description: 'SEARCH and SEARCH_GAP only: how well the results matched (`SearchConnection.match`).',
     }),
     businessUnit: t.string({
       required: false,
-      description: 'The business unit that read or cited it: links reads to its KPI learning triggers.',
+      description: `The business unit that read or cited the document: links reads to its KPI learning triggers; at most ${EVENT_LIMITS.businessUnitLength} characters.`,
+    }),
+    feedback: t.field({
+      type: FeedbackInput,
+      required: false,
+      description: "FEEDBACK only: why the document didn't help, and where (a section's anchor).",
     }),
   }),
 });
@@ -98,60 +101,36 @@ const RecordPayloadRef = builder
 type Input = typeof ReuseEventInput.$inferInput;
 
 function validate(input: Input, index: number, ctx: Context, now: number): ReuseEvent {
-  const fail = (message: string) => hanseiError('INVALID_EVENT', `event ${index}: ${message}`, { index });
-  const kind = input.kind as EventKind;
-  if (!/^[A-Za-z0-9._:-]{1,100}$/.test(input.clientId))
-    throw fail('clientId must be 1–100 letters, digits, ".", "_", ":" or "-"');
-  const documentId = input.documentId ?? null;
-  const isSearch = kind === 'search' || kind === 'search_gap';
-  if (!isSearch && documentId === null) throw fail(`${kind} needs a documentId`);
-  if (documentId !== null && !ctx.catalog.documents.has(documentId))
-    throw fail(`no document ${documentId.slice(0, 40)}`);
-  const occurredAt = input.occurredAt ?? new Date(now).toISOString();
-  const at = Date.parse(occurredAt);
-  if (at > now + 5 * 60_000) throw fail('occurredAt is in the future');
-  if (at < now - 366 * 86_400_000) throw fail('occurredAt is more than a year ago');
-  const reference = input.reference ?? null;
-  if (kind === 'citation' && (!reference || reference.trim() === ''))
-    throw fail('a citation needs the reference of the citing report');
-  if (reference !== null && reference.length > 300) throw fail('reference is longer than 300 characters');
-  const query = input.query ?? null;
-  const resultCount = input.resultCount ?? null;
-  if (isSearch) {
-    if (query === null || query.trim() === '') throw fail(`a ${kind} event needs its query`);
-    if (query.length > MAX_QUERY_LENGTH) throw fail(`query is longer than ${MAX_QUERY_LENGTH} characters`);
+  let event: ReuseEvent;
+  try {
+    event = validateEvent(
+      { ...input, kind: input.kind as EventKind },
+      {
+        now,
+        windowDays: ctx.retentionDays,
+        hasDocument: (id) => ctx.catalog.documents.has(id),
+        hasBusinessUnit: (id) => ctx.catalog.terms.businessUnit.has(id),
+      },
+    );
+  } catch (error) {
+    if (error instanceof EventRuleError)
+      throw hanseiError('INVALID_EVENT', `event ${index}: ${error.message}`, { index });
+    throw error;
   }
-  if (kind === 'search' && (resultCount === null || resultCount < 0))
-    throw fail('a search event needs a resultCount ≥ 0');
-  const match = isSearch ? ((input.match as SearchMatchLevel | null | undefined) ?? null) : null;
-  const checked = checkFeedback(kind, input.feedback);
+  const checked = checkFeedback(event.kind, input.feedback);
   if (checked.problem) {
     throw hanseiError('INVALID_FEEDBACK', `event ${index}: ${checked.problem.message}`, {
       index,
       field: checked.problem.field,
     });
   }
-  const businessUnit = input.businessUnit ?? null;
-  if (businessUnit !== null && (businessUnit.length > 120 || !ctx.catalog.terms.businessUnit.has(businessUnit)))
-    throw fail(`no business unit ${businessUnit.slice(0, 40)}`);
-  return {
-    clientId: input.clientId,
-    kind,
-    documentId,
-    occurredAt,
-    reference,
-    query,
-    resultCount,
-    match,
-    feedback: checked.detail,
-    businessUnit,
-  };
+  return { ...event, feedback: checked.detail };
 }
 
 builder.mutationFields((t) => ({
   recordReuseEvents: t.field({
     type: RecordPayloadRef,
-    description: `Records up to ${MAX_EVENT_BATCH} reuse events. Without a token only VIEW, DOWNLOAD, HELPFUL, NOT_HELPFUL, SEARCH, SEARCH_GAP and FEEDBACK are accepted (rate-limited; a FEEDBACK counts as ${FEEDBACK_RATE_COST}); CITATION and the rest need events:write.`,
+    description: `Records up to ${MAX_EVENT_BATCH} reuse events. Without a token only VIEW, DOWNLOAD, HELPFUL, NOT_HELPFUL, SEARCH, SEARCH_GAP and FEEDBACK are accepted (rate-limited; a FEEDBACK counts as ${FEEDBACK_RATE_COST}; an anonymous client's vote on a document counts once: a changed mind replaces it); CITATION and the rest need events:write.`,
     args: { events: t.arg({ type: [ReuseEventInput], required: true }) },
     complexity: 50,
     resolve: async (_root, args, ctx) => {
@@ -161,7 +140,7 @@ builder.mutationFields((t) => ({
       const anonymous = ctx.viewer.name === 'anonymous';
       if (!anonymous && !hasScope(ctx.viewer, 'events:write'))
         throw hanseiError('FORBIDDEN', `token "${ctx.viewer.name}" lacks the events:write scope`);
-      const now = Date.now();
+      const now = ctx.now.getTime();
       const events = args.events.map((input, index) => validate(input, index, ctx, now));
       if (anonymous) {
         const forbidden = events.findIndex((event) => !ANONYMOUS_KINDS.has(event.kind));
@@ -175,6 +154,8 @@ builder.mutationFields((t) => ({
         const cost = events.reduce((sum, event) => sum + (event.kind === 'feedback' ? FEEDBACK_RATE_COST : 1), 0);
         if (!ctx.allowAnonymous(ctx.viewer.clientKey, cost))
           throw hanseiError('RATE_LIMITED', 'too many events from this client; try again in a minute');
+        const voter = await ctx.voterOf(ctx.viewer.clientKey);
+        for (const event of events) event.voter = voter;
       }
       const recorded = await recordEvents(ctx.events, events, ctx.viewer.name, new Date(now).toISOString());
       ctx.onEventsRecorded();

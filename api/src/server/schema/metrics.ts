@@ -9,7 +9,7 @@ import { hasScope, type Scope } from '../auth.ts';
 import type { Context } from '../context.ts';
 import type { DocumentRecord, TermRecord } from '../data/catalog.ts';
 import { countsByDocument, emptyCounts, type Interval, type ReuseCounts, timeSeries } from '../data/events-store.ts';
-import { routeSearchGap, searchGapsBetween } from '../data/search-gaps.ts';
+import { routeSearchGap, searchGapsOnDays } from '../data/search-gaps.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
 import {
@@ -301,7 +301,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       requireScope(ctx, 'metrics:read');
       const { from, to } = range(ctx, args.from, args.to);
-      const gaps = await searchGapsBetween(ctx.events, from, `${to}T23:59:59.999Z`, listLimit(args.first, 20));
+      const gaps = await searchGapsOnDays(ctx.events, from, to, listLimit(args.first, 20));
       return gaps.map((gap) => {
         const route = routeSearchGap(ctx.catalog, gap.query);
         return {

@@ -17,15 +17,23 @@ builder.scalarType('Date', {
   },
 });
 
+/**
+ * Parses an ISO 8601 date-time strictly (`isStrictInstant`: `Date.parse` rolls 2026-02-29
+ * over to 1 March); the instant in UTC, or undefined.
+ */
+export function parseDateTime(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 40 || !isStrictInstant(value)) return undefined;
+  return new Date(value).toISOString();
+}
+
 builder.scalarType('DateTime', {
   description: 'An instant, ISO 8601 with a time zone (2026-11-23T06:10:00Z).',
   serialize: (value) => value,
   parseValue: (value) => {
-    // Strict: a day that does not exist (2026-02-29) is refused, not rolled into March.
-    if (typeof value !== 'string' || value.length > 40 || !isStrictInstant(value)) {
-      throw hanseiError('BAD_USER_INPUT', 'expected an ISO 8601 date-time with a time zone');
-    }
-    return new Date(value).toISOString();
+    const parsed = parseDateTime(value);
+    if (parsed === undefined)
+      throw hanseiError('BAD_USER_INPUT', 'expected an ISO 8601 date-time with a time zone, on a real calendar date');
+    return parsed;
   },
 });
 
