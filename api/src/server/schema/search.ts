@@ -146,7 +146,7 @@ async function runSearch(
   }
   // Refresh the reuse scores first: their version is part of the key.
   const reuse = await ctx.reuseScores();
-  const key = JSON.stringify([ctx.catalog.version, ctx.reuseVersion(), query, filter ?? null, first, offset]);
+  const key = JSON.stringify([ctx.generation, ctx.reuseVersion(), query, filter ?? null, first, offset]);
   const cached = ctx.searchCache.get(key);
   if (cached) return cached;
   const page = await searchPage(ctx.index, ctx.catalog, reuse, {
