@@ -392,10 +392,14 @@ problem_statement: Twelve calipers left line 3 with guide pin bolts under torque
     const report = await runIndex({ contentDir: join(api.repo.dir, 'content'), index: api.index, parser });
     await parser.close();
     expect(report.rejected).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // the catalog checks the index once a second
-    const { data } = await execute(api, FixChallengesDocument, { id: 'LL-0005' });
-    const challenges = data?.document?.__typename === 'Lesson' ? data.document.fixChallenges : [];
-    expect(challenges.find((c) => c.reason === 'NEW_RCA')).toMatchObject({
+    // The server switches to the new index generation in the background, on a request.
+    const newRca = async () => {
+      const { data } = await execute(api, FixChallengesDocument, { id: 'LL-0005' });
+      const challenges = data?.document?.__typename === 'Lesson' ? data.document.fixChallenges : [];
+      return challenges.find((c) => c.reason === 'NEW_RCA');
+    };
+    await expect.poll(newRca, { timeout: 10_000, interval: 250 }).toBeDefined();
+    expect(await newRca()).toMatchObject({
       since: '2026-09-01',
       on: '2026-11-15',
       rca: { documentId: 'RCA-0002' },
