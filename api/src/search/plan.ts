@@ -98,6 +98,11 @@ export interface Group {
   alternatives: Alternative[];
   /** Taxonomy terms this part names: documents tagged with them match it too, and rank higher. */
   terms: TermRef[];
+  /**
+   * Every word of it is in half the documents or more ("shift", "fault" in most plants):
+   * it narrows a match of other parts, but matching it alone means nothing.
+   */
+  common: boolean;
 }
 
 export interface TermRef {
@@ -178,6 +183,7 @@ export function planQuery(lexicon: Lexicon, query: string, options: PlanOptions 
           reading: 'name',
           alternatives: searchable ? [{ words: phraseWords, prefix: false }] : [],
           terms,
+          common: false,
         },
       });
       for (let n = 0; n < size; n++) used[i + n] = true;
@@ -226,7 +232,13 @@ export function planQuery(lexicon: Lexicon, query: string, options: PlanOptions 
     if (i === typingLast && word.length >= 3 && lexicon.hasPrefix(word)) {
       slots.push({
         at: i,
-        group: { text: word, reading: 'prefix', alternatives: [{ words: [word], prefix: true }], terms: [] },
+        group: {
+          text: word,
+          reading: 'prefix',
+          alternatives: [{ words: [word], prefix: true }],
+          terms: [],
+          common: false,
+        },
       });
       continue;
     }
@@ -245,6 +257,11 @@ export function planQuery(lexicon: Lexicon, query: string, options: PlanOptions 
     .map((slot) => slot.group)
     .filter((g) => g.alternatives.length > 0 || g.terms.length > 0)
     .slice(0, MAX_GROUPS);
+  for (const g of groups)
+    g.common =
+      g.terms.length === 0 &&
+      g.alternatives.length > 0 &&
+      g.alternatives.every((alternative) => alternative.words.every((word) => lexicon.isCommon(word)));
   const terms: TermRef[] = [];
   for (const g of groups)
     for (const term of g.terms)
@@ -258,6 +275,7 @@ function group(text: string, reading: Reading, alternatives: string[]): Group {
     reading,
     alternatives: [...new Set(alternatives)].map((word) => ({ words: [word], prefix: false })),
     terms: [],
+    common: false,
   };
 }
 

@@ -90,11 +90,16 @@ export function partCount(plan: QueryPlan): number {
   return plan.groups.length + plan.unknown.length;
 }
 
-/** The tier of a document matching `matched` of the plan's groups; undefined for none. */
-export function tierOf(plan: QueryPlan, matched: number): Tier | undefined {
-  if (matched <= 0) return undefined;
-  const missed = partCount(plan) - matched;
-  return missed <= 0 ? 0 : missed === 1 ? 1 : 2;
+/**
+ * The tier of a document matching these of the plan's groups (indices); undefined when it
+ * matches none — or only common words and misses two parts or more: "shift" alone is no match.
+ */
+export function tierOf(plan: QueryPlan, matched: readonly number[]): Tier | undefined {
+  if (matched.length === 0) return undefined;
+  const missed = partCount(plan) - matched.length;
+  if (missed <= 0) return 0;
+  if (missed === 1) return 1;
+  return matched.some((n) => !plan.groups[n]?.common) ? 2 : undefined;
 }
 
 /**

@@ -227,7 +227,10 @@ export function createPagefindSearch(pagefind: PagefindApi, data: SearchData) {
       const all: PageHit[] = [];
       for (const [id, sum] of relevance) {
         const missed = groups.flatMap((group, n) => (group.has(id) ? [] : [n]));
-        const tier = tierOf(plan, groups.length - missed.length);
+        const tier = tierOf(
+          plan,
+          groups.flatMap((group, n) => (group.has(id) ? [n] : [])),
+        );
         if (tier !== undefined) all.push(rank(id, tier, sum, missed));
       }
       const ranked = inheritFromReplaced(

@@ -37,7 +37,11 @@ export function tierExpression(plan: QueryPlan, tier: Tier): string | undefined 
   // Groups that cannot match (no corpus word) miss like unknown words do.
   const missing = plan.unknown.length + groups.length - known.length;
   if (known.length === 0) return undefined;
-  if (tier === 2) return any(known);
+  // Some parts: of the distinctive ones (see `tierOf`: a common word alone is no match).
+  if (tier === 2) {
+    const distinctive = plan.groups.flatMap((group, n) => (group.common ? [] : (groups[n] ?? [])));
+    return distinctive.length > 0 ? any(distinctive) : undefined;
+  }
   if (missing > tier) return undefined;
   if (tier === 0 || missing === 1) return all(known);
   // Tier 1 with every group matchable: each group may be the one missed.
