@@ -3,7 +3,9 @@
  * only (`title="…"`, `minutes={5}`, a bare `root`), so the portal can render them and the
  * indexer can read them from the syntax tree without running any code.
  */
+
 import { z } from 'zod';
+import { ACTION_STATUSES } from './actions.ts';
 import { IsoDateSchema, type Kind, type RcaFrontMatter } from './schema.ts';
 
 /** A literal attribute value as written: `"text"`, `{5}`, `{true}` or a bare name. */
@@ -37,7 +39,6 @@ const text = (max = 600) => z.string().trim().min(1).max(max);
 export const FISHBONE_CATEGORIES = ['people', 'machine', 'method', 'material', 'measurement', 'environment'] as const;
 /** Apollo RCA distinguishes causes that are actions from causes that are conditions. */
 export const APOLLO_CAUSE_TYPES = ['action', 'condition'] as const;
-export const ACTION_STATUSES = ['open', 'in-progress', 'done', 'cancelled'] as const;
 export const EIGHT_D_DISCIPLINES = ['D0', 'D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8'] as const;
 export const A3_SECTIONS = [
   'background',

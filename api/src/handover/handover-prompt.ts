@@ -5,7 +5,7 @@
  * RCA whose lesson was, a related document); it shares a piece of equipment, then a
  * failure mode, with a changed document. Without any, the unit's own SOPs take turns.
  */
-import type { LinkType } from '../index/document-rows.ts';
+import type { LinkType } from '../content/links.ts';
 import type { DocumentDelta } from './window-changes.ts';
 
 /** A document as it stands now (the index), as far as the prompt rule needs it. */

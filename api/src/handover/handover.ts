@@ -6,8 +6,9 @@
  * prompt to discuss. A pure function of its inputs: the CLI, the API and the portal all
  * show what this returns.
  */
+
+import { isOpenAction } from '../content/actions.ts';
 import type { CorrectiveAction } from '../content/structure.ts';
-import { isOpenAction } from '../review/staleness.ts';
 import { type DocumentFacts, supersedesInForce } from './document-facts.ts';
 import { type CurrentDocument, changedSections, type HandoverPrompt } from './handover-prompt.ts';
 import type { HandoverWindow } from './handover-window.ts';

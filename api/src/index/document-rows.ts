@@ -4,15 +4,12 @@
  * full-text entry (taxonomy labels and aliases included, so plant jargon finds it).
  */
 import type { InStatement } from '@libsql/client';
-import { resolveLink } from '../content/check.ts';
 import type { Dimension } from '../content/dimensions.ts';
 import type { ParsedDocument } from '../content/document.ts';
+import { typedLinks } from '../content/links.ts';
 import { extractStructure } from '../content/structure.ts';
 import { selfAndAncestors, type Taxonomy } from '../content/taxonomy.ts';
 import { fieldWords, searchFields } from '../search/document-text.ts';
-
-/** Link types as stored in `links.type`. */
-export type LinkType = 'cites' | 'supersedes' | 'related' | 'source_rca' | 'applied_in' | 'lessons';
 
 /** The index-only part of a stored model: what corpus checks need, without the body text. */
 export type StoredModel = Omit<ParsedDocument, 'text' | 'positions'> & {
@@ -183,7 +180,7 @@ function documentRows(
       ],
     ],
     document_terms: terms.rows.map((row) => [fm.id, ...row]),
-    links: links(document, context.idOfPath).map(([target, type]) => [fm.id, target, type]),
+    links: typedLinks(document, context.idOfPath).map(([target, type]) => [fm.id, target, type]),
     prompts: structure.prompts.map((p) => [fm.id, p.position, p.step ?? null, p.text, p.minutes ?? null]),
     causes: structure.causes.map((c) => [
       fm.id,
@@ -237,23 +234,4 @@ function facetTerms(
   }
   for (const id of fm.equipment) add('equipment', id, true, taxonomy.equipment.get(id));
   return { rows, words };
-}
-
-/** Typed links: front matter references and body links to other documents (`cites`). */
-function links(document: ParsedDocument, idOfPath: ReadonlyMap<string, string>): [string, LinkType][] {
-  const fm = document.frontMatter;
-  const result: [string, LinkType][] = [];
-  for (const id of fm.supersedes) result.push([id, 'supersedes']);
-  for (const id of fm.related) result.push([id, 'related']);
-  if (fm.kind === 'lesson') {
-    if (fm.source_rca) result.push([fm.source_rca, 'source_rca']);
-    for (const id of fm.applied_in) result.push([id, 'applied_in']);
-  }
-  if (fm.kind === 'rca') for (const id of fm.lessons) result.push([id, 'lessons']);
-  for (const link of document.links) {
-    const target = resolveLink(document.path, link.url);
-    const id = target ? idOfPath.get(target) : undefined;
-    if (id && id !== fm.id) result.push([id, 'cites']);
-  }
-  return result;
 }

@@ -16,8 +16,8 @@ import type { DocumentParser } from '../content/parse-pool.ts';
 import { type ContentSource, createGitSource, createWorkingTreeSource } from '../content/source.ts';
 import type { Taxonomy } from '../content/taxonomy.ts';
 import { findRepository, headCommit, isAncestor, logChanges, resolveCommit } from '../git/git.ts';
+import { type Version, versionsFromLog } from '../git/history.ts';
 import { createRowWriter, DOCUMENT_TABLES, deleteDocuments, fromStoredModel } from './document-rows.ts';
-import { type Version, versionsFromLog } from './history.ts';
 import { taxonomyStatements } from './taxonomy-rows.ts';
 import { countWords, storedWords, vocabularyStatements } from './vocabulary-rows.ts';
 

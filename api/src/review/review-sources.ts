@@ -11,7 +11,7 @@ import { openEventsIfPresent, type StorageConfig } from '../db/storage.ts';
 import { ANONYMOUS_REVIEW_CAP, cappedCountSql } from '../events/anonymous-caps.ts';
 import { type FeedbackRecord, listFeedback } from '../feedback/feedback-store.ts';
 import { findRepository, headCommit, logChanges } from '../git/git.ts';
-import { versionsFromLog } from '../index/history.ts';
+import { versionsFromLog } from '../git/history.ts';
 import { listTriggers } from '../kpi/kpi-store.ts';
 import type { RedTrigger } from '../kpi/recurrence.ts';
 import type { Change, DailyVotes } from './staleness.ts';

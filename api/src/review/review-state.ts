@@ -5,7 +5,9 @@
 import type { FrontMatter } from '../content/schema.ts';
 import type { ReviewPolicy } from '../content/taxonomy-schema.ts';
 
-export type ReviewStatus = 'ok' | 'due_soon' | 'overdue';
+/** Where a document stands against its review interval. */
+export const REVIEW_STATUSES = ['ok', 'due_soon', 'overdue'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 export interface ReviewState {
   status: ReviewStatus;

@@ -5,12 +5,15 @@
  * not help, its corrective actions ran late, the failure it was meant to stop came back.
  * Pure: history, votes and KPI triggers are passed in.
  */
+
+import { isActionOverdue, isOpenAction } from '../content/actions.ts';
 import { TERM_NOUNS } from '../content/check.ts';
 import type { ParsedDocument } from '../content/document.ts';
 import type { FrontMatter } from '../content/schema.ts';
 import { type CorrectiveAction, extractStructure } from '../content/structure.ts';
 import { type Taxonomy, TERM_FIELDS } from '../content/taxonomy.ts';
 import { corpusFacts, type FixChallenge, fixChallenges, type RedTrigger } from '../kpi/recurrence.ts';
+import { isProvisional, rcasOfLesson } from '../model/facts.ts';
 import { type ReviewState, reviewState } from './review-state.ts';
 
 /** The signals, by stable name (used in JSON output). */
@@ -72,21 +75,6 @@ export interface ProvisionalLesson {
 /** Default threshold of "not helpful" votes since the last review. */
 export const NOT_HELPFUL_THRESHOLD = 3;
 
-/** A corrective action not yet done or cancelled. */
-export function isOpenAction(action: Pick<CorrectiveAction, 'status'>): boolean {
-  return action.status === 'open' || action.status === 'in-progress';
-}
-
-/** A corrective action still open after its due date. */
-export function isActionOverdue(action: Pick<CorrectiveAction, 'status' | 'due'>, today: string): boolean {
-  return isOpenAction(action) && action.due < today;
-}
-
-/** The RCAs a lesson came from: its `source_rca`, and every RCA listing it in `lessons`. */
-export function rcasOfLesson(sourceRca: string | undefined, listedBy: Iterable<string>): string[] {
-  return [...new Set([...(sourceRca ? [sourceRca] : []), ...listedBy])].sort();
-}
-
 /** Every document that needs review (deprecated documents are retired and never do). */
 export function findStale(input: StalenessInput): StaleDocument[] {
   const byId = new Map(input.documents.map((document) => [document.frontMatter.id, document]));
@@ -127,12 +115,13 @@ export function findProvisional(documents: readonly ParsedDocument[]): Provision
   const provisional: ProvisionalLesson[] = [];
   for (const document of documents) {
     const fm = document.frontMatter;
-    if (fm.kind !== 'lesson' || fm.status === 'deprecated') continue;
+    if (fm.kind !== 'lesson') continue;
     for (const rcaId of rcasOfLesson(fm.source_rca, listedBy.get(fm.id) ?? [])) {
       const rca = byId.get(rcaId);
       if (rca?.frontMatter.kind !== 'rca') continue;
-      const openActions = extractStructure(rca).actions.filter(isOpenAction);
-      if (openActions.length > 0) provisional.push({ document, rca, openActions });
+      const actions = extractStructure(rca).actions;
+      if (isProvisional(fm.status, [actions]))
+        provisional.push({ document, rca, openActions: actions.filter(isOpenAction) });
     }
   }
   return provisional;

@@ -6,10 +6,11 @@
  * from the same snapshot as its SQL (live-index.ts).
  */
 import type { Dimension } from '../../content/dimensions.ts';
+import type { LinkType } from '../../content/links.ts';
 import type { FrontMatter } from '../../content/schema.ts';
 import type { BusinessUnit, Kpi, Person, ReviewPolicy } from '../../content/taxonomy-schema.ts';
 import type { DatabaseReader } from '../../db/database.ts';
-import type { LinkType } from '../../index/document-rows.ts';
+import { replacesWhenSuperseding } from '../../model/facts.ts';
 import { createLexicon, type Lexicon, type LexiconTerm, lexiconData, lexiconTerm } from '../../search/lexicon.ts';
 
 /** A document as the API sees it (the index row, without the body). */
@@ -143,7 +144,8 @@ export async function loadCatalog(index: DatabaseReader): Promise<Catalog> {
     push(catalog.linksTo, link.target, link);
   }
   for (const link of links?.rows ?? []) {
-    if (String(link.type) === 'supersedes' && catalog.documents.get(String(link.source_id))?.status === 'approved') {
+    const source = catalog.documents.get(String(link.source_id));
+    if (String(link.type) === 'supersedes' && source && replacesWhenSuperseding(source.status)) {
       catalog.superseded.add(String(link.target_id));
     }
   }

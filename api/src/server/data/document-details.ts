@@ -6,28 +6,31 @@
 import type { Row } from '@libsql/client';
 import type { Cause, CorrectiveAction, Prompt } from '../../content/structure.ts';
 import type { DatabaseReader } from '../../db/database.ts';
-import type { Version } from '../../index/history.ts';
+import { inList } from '../../db/in-list.ts';
+import type { Version } from '../../git/history.ts';
+import { actionOf } from './actions.ts';
 
 const str = (value: unknown) => (value === null || value === undefined ? undefined : String(value));
 
-/** Runs `sql` (with `IN (…)` filled for `ids`) and groups its rows by document id, in `ids` order. */
+/** Runs `sql` (its `IN (?)` over `ids`, in chunks) and groups the rows by document id, in `ids` order. */
 async function grouped<T>(
   index: DatabaseReader,
-  sql: (marks: string) => string,
+  sql: string,
   ids: readonly string[],
   map: (row: Row) => T,
   key = 'document_id',
 ): Promise<T[][]> {
-  const rows = (await index.execute({ sql: sql(ids.map(() => '?').join(', ')), args: [...ids] })).rows;
   const byId = new Map<string, T[]>(ids.map((id) => [id, []]));
-  for (const row of rows) byId.get(String(row[key]))?.push(map(row));
+  for (const statement of inList(sql, ids)) {
+    for (const row of (await index.execute(statement)).rows) byId.get(String(row[key]))?.push(map(row));
+  }
   return ids.map((id) => byId.get(id) ?? []);
 }
 
 export async function loadTexts(index: DatabaseReader, ids: readonly string[]): Promise<string[]> {
   const lists = await grouped(
     index,
-    (marks) => `SELECT id, body_text FROM documents WHERE id IN (${marks})`,
+    `SELECT id, body_text FROM documents WHERE id IN (?)`,
     ids,
     (row) => String(row.body_text),
     'id',
@@ -38,8 +41,7 @@ export async function loadTexts(index: DatabaseReader, ids: readonly string[]): 
 export function loadVersions(index: DatabaseReader, ids: readonly string[]): Promise<Omit<Version, 'documentId'>[][]> {
   return grouped(
     index,
-    (marks) =>
-      `SELECT document_id, sha, path, change, author_name, author_email, date, message FROM versions WHERE document_id IN (${marks}) ORDER BY date DESC`,
+    `SELECT document_id, sha, path, change, author_name, author_email, date, message FROM versions WHERE document_id IN (?) ORDER BY date DESC`,
     ids,
     (row) => ({
       sha: String(row.sha),
@@ -56,8 +58,7 @@ export function loadVersions(index: DatabaseReader, ids: readonly string[]): Pro
 export function loadPrompts(index: DatabaseReader, ids: readonly string[]): Promise<Prompt[][]> {
   return grouped(
     index,
-    (marks) =>
-      `SELECT document_id, position, step, text, minutes FROM prompts WHERE document_id IN (${marks}) ORDER BY position`,
+    `SELECT document_id, position, step, text, minutes FROM prompts WHERE document_id IN (?) ORDER BY position`,
     ids,
     (row) => ({
       position: Number(row.position),
@@ -71,8 +72,7 @@ export function loadPrompts(index: DatabaseReader, ids: readonly string[]): Prom
 export function loadCauses(index: DatabaseReader, ids: readonly string[]): Promise<Cause[][]> {
   return grouped(
     index,
-    (marks) =>
-      `SELECT document_id, position, parent_position, container, text, category, type, evidence, root FROM causes WHERE document_id IN (${marks}) ORDER BY position`,
+    `SELECT document_id, position, parent_position, container, text, category, type, evidence, root FROM causes WHERE document_id IN (?) ORDER BY position`,
     ids,
     (row) => ({
       position: Number(row.position),
@@ -90,16 +90,16 @@ export function loadCauses(index: DatabaseReader, ids: readonly string[]): Promi
 export function loadActions(index: DatabaseReader, ids: readonly string[]): Promise<CorrectiveAction[][]> {
   return grouped(
     index,
-    (marks) =>
-      `SELECT document_id, action_id, owner, due, status, closed, text FROM corrective_actions WHERE document_id IN (${marks}) ORDER BY action_id`,
+    `SELECT document_id, action_id, owner, due, status, closed, text FROM corrective_actions WHERE document_id IN (?) ORDER BY action_id`,
     ids,
-    (row) => ({
-      id: String(row.action_id),
-      owner: String(row.owner),
-      due: String(row.due),
-      status: String(row.status),
-      closed: str(row.closed),
-      text: String(row.text),
-    }),
+    actionOf,
   );
+}
+
+/** The start of a document's text, cut at a word boundary near `length` characters. */
+export function documentExcerpt(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const cut = text.slice(0, length);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > length * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }

@@ -23,6 +23,7 @@ import {
 } from '../../search/rank.ts';
 import { escapeHtml } from '../../search/text.ts';
 import type { Catalog, DocumentRecord } from './catalog.ts';
+import { replacementsOf } from './document-facts.ts';
 import { type DocumentFilter, type FilterDimension, matchesFilter } from './document-filter.ts';
 import { highlightRows, matchFts, missedGroups, tierExpression } from './search-fts.ts';
 
@@ -39,14 +40,6 @@ export interface Hit {
   score: number;
   /** Row of the document in the full-text table, for highlights. */
   rowid: number | undefined;
-}
-
-/** Ids of the approved documents that supersede a document. */
-export function replacementsOf(catalog: Catalog, id: string): string[] {
-  if (!catalog.superseded.has(id)) return [];
-  return (catalog.linksTo.get(id) ?? [])
-    .filter((link) => link.type === 'supersedes' && catalog.documents.get(link.source)?.status === 'approved')
-    .map((link) => link.source);
 }
 
 /** What ranking knows about a document for a plan. */
@@ -98,7 +91,7 @@ export async function searchDocuments(
   for (const hit of found.values()) hit.score = scoreOf(hit.document, hit.relevance);
   const hits = inheritFromReplaced(
     [...found.values()],
-    (id) => replacementsOf(catalog, id),
+    (id) => replacementsOf(catalog, id).map((d) => d.id),
     (id, replaced) => {
       const document = catalog.documents.get(id);
       if (!document) return undefined;
@@ -215,7 +208,7 @@ export async function searchPage(
   const match = matchLevel(plan, best ? [{ tier: best.tier, missed }] : []);
   const placed = withReplacements(
     filtered,
-    (id) => replacementsOf(catalog, id),
+    (id) => replacementsOf(catalog, id).map((d) => d.id),
     (id) => {
       const document = catalog.documents.get(id);
       return document && { id, document, tier: 2 as const, relevance: 0, score: 0, rowid: undefined };

@@ -5,6 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.ts';
 import './scalars.ts';
 import './document.ts';
+import './document-kinds.ts';
 import './taxonomy.ts';
 import './search.ts';
 import './actions.ts';

@@ -8,7 +8,7 @@ import { type LearningTrigger, listTriggers, type TriggerRead, triggerReads } fr
 import type { Context } from '../context.ts';
 import { knowledgeFor, minutesToFirstRead } from '../data/kpi.ts';
 import { builder } from './builder.ts';
-import { isProvisional, PromptRef } from './document.ts';
+import { isProvisional, PromptRef } from './document-kinds.ts';
 import { requireKpi, requireUnit } from './kpi.ts';
 import {
   ApplicableKnowledgeRef,

@@ -2,8 +2,10 @@
  * Type references shared across features, so features can point at each other's types
  * without import cycles. Each ref is implemented in its own feature file.
  */
-import type { FrontMatter } from '../../content/schema.ts';
-import type { CorrectiveAction } from '../../content/structure.ts';
+import { ACTION_STATUSES } from '../../content/actions.ts';
+import { type FrontMatter, KIND_NAMES, RCA_METHODS, SEVERITIES, STATUSES } from '../../content/schema.ts';
+import type { ActionFact } from '../../model/facts.ts';
+import { REVIEW_STATUSES } from '../../review/review-state.ts';
 import type { DocumentRecord, TermRecord } from '../data/catalog.ts';
 import { builder } from './builder.ts';
 
@@ -18,39 +20,38 @@ export const FailureModeRef = builder.objectRef<TermRecord>('FailureMode');
 export const EquipmentRef = builder.objectRef<TermRecord>('Equipment');
 export const PersonRef = builder.objectRef<TermRecord>('Person');
 
-/** A corrective action with the analysis it belongs to. */
+/** A corrective action (with whether it is overdue today) and the analysis it belongs to. */
 export interface ActionRecord {
-  action: CorrectiveAction;
+  action: ActionFact;
   documentId: string;
 }
 export const CorrectiveActionRef = builder.objectRef<ActionRecord>('CorrectiveAction');
 
-export const DocumentKindEnum = builder.enumType('DocumentKind', {
-  values: { LESSON: { value: 'lesson' }, SOP: { value: 'sop' }, RCA: { value: 'rca' } } as const,
-});
-export const DocumentStatusEnum = builder.enumType('DocumentStatus', {
-  values: {
-    DRAFT: { value: 'draft' },
-    IN_REVIEW: { value: 'in-review' },
-    APPROVED: { value: 'approved' },
-    DEPRECATED: { value: 'deprecated' },
-  } as const,
-});
-export const SeverityEnum = builder.enumType('Severity', {
-  values: {
-    LOW: { value: 'low' },
-    MEDIUM: { value: 'medium' },
-    HIGH: { value: 'high' },
-    CRITICAL: { value: 'critical' },
-  } as const,
-});
-export const ActionStatusEnum = builder.enumType('ActionStatus', {
-  values: {
-    OPEN: { value: 'open' },
-    IN_PROGRESS: { value: 'in-progress' },
-    DONE: { value: 'done' },
-    CANCELLED: { value: 'cancelled' },
-  } as const,
-});
+/**
+ * A GraphQL enum over the content model's own constants: its names are the values upper
+ * case ("in-review" → IN_REVIEW), so a value added to the model is in the schema too —
+ * never copied by hand. `names` overrides a name that cannot be derived ("8d" → EIGHT_D).
+ */
+function enumOf<const V extends string>(
+  name: string,
+  values: readonly V[],
+  options: { description?: string; names?: Partial<Record<V, string>> } = {},
+) {
+  const entries = values.map((value) => [
+    options.names?.[value] ?? value.toUpperCase().replace(/[^A-Z0-9]+/g, '_'),
+    { value },
+  ]);
+  return builder.enumType(name, {
+    ...(options.description ? { description: options.description } : {}),
+    values: Object.fromEntries(entries) as Record<string, { value: V }>,
+  });
+}
+
+export const DocumentKindEnum = enumOf('DocumentKind', KIND_NAMES);
+export const DocumentStatusEnum = enumOf('DocumentStatus', STATUSES);
+export const SeverityEnum = enumOf('Severity', SEVERITIES);
+export const ActionStatusEnum = enumOf('ActionStatus', ACTION_STATUSES);
+export const RcaMethodEnum = enumOf('RcaMethod', RCA_METHODS, { names: { '8d': 'EIGHT_D' } });
+export const ReviewStatusEnum = enumOf('ReviewStatus', REVIEW_STATUSES);
 
 export type Kind = FrontMatter['kind'];

@@ -12,7 +12,7 @@ import { type Facets, type SearchEdge, type SearchPage, searchPage } from '../da
 import { similarTo } from '../data/similar.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
-import { DocumentFilter } from './document.ts';
+import { DocumentFilter } from './document-filter.ts';
 import { DocumentRef } from './refs.ts';
 import { checkPageSize, listLimit } from './scalars.ts';
 

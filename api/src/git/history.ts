@@ -2,7 +2,7 @@
  * Version history per document from one bulk `git log`, following renames: walking from
  * the newest commit back, a rename hands the document's identity to its former path.
  */
-import type { LogCommit } from '../git/git.ts';
+import type { LogCommit } from './git.ts';
 
 export interface Version {
   documentId: string;
