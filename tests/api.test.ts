@@ -322,7 +322,7 @@ describe('reuse events and metrics', () => {
     );
     expect(term.data?.failureMode?.reuse).toEqual({ views: 2, helpful: 0, citations: 1 });
     const units = await execute(api, UnitReuseDocument, { from: '2026-11-01', to: '2026-11-30' }, api.tokens.metrics);
-    expect(units.data?.unitReuse.find((u) => u.businessUnit.id === 'assembly')?.counts).toEqual({
+    expect(units.data?.unitReuse.edges.find((e) => e.node.businessUnit.id === 'assembly')?.node.counts).toEqual({
       views: 2,
       helpful: 0,
       citations: 1,
@@ -331,7 +331,8 @@ describe('reuse events and metrics', () => {
 
   it('ranks the most reused documents', async () => {
     const cited = await execute(api, TopReusedDocument, { from: '2026-11-01', to: '2026-11-30' }, api.tokens.metrics);
-    expect(cited.data?.topReused).toEqual([
+    expect(cited.data?.topReused.totalCount).toBe(1);
+    expect(cited.data?.topReused.edges.map((e) => e.node)).toEqual([
       { value: 1, document: { documentId: 'LL-0003' }, counts: { views: 2, citations: 1 } },
     ]);
     const viewed = await execute(
@@ -340,12 +341,12 @@ describe('reuse events and metrics', () => {
       { metric: 'VIEWS', kind: 'SOP', from: '2026-11-01', to: '2026-11-30' },
       api.tokens.metrics,
     );
-    expect(viewed.data?.topReused).toEqual([]);
+    expect(viewed.data?.topReused).toEqual({ totalCount: 0, edges: [] });
   });
 
   it('routes searches with no results to a steward', async () => {
     const { data } = await execute(api, SearchGapsDocument, { from: '2026-11-01', to: '2026-11-30' }, api.tokens.admin);
-    expect(data?.searchGaps.find((gap) => gap.query === 'spindle chatter')).toMatchObject({ count: 2 });
+    expect(data?.searchGaps.edges.find((e) => e.node.query === 'spindle chatter')?.node).toMatchObject({ count: 2 });
   });
 
   it('counts weak searches and reports from the portal as search gaps, reported first', async () => {
@@ -361,10 +362,20 @@ describe('reuse events and metrics', () => {
     const recorded = await execute(api, RecordReuseEventsDocument, { events: [...events] });
     expect(recorded.data?.recordReuseEvents.recorded).toBe(4);
     const { data } = await execute(api, SearchGapsDocument, { from: '2026-11-01', to: '2026-11-30' }, api.tokens.admin);
-    const gaps = data?.searchGaps ?? [];
+    const gaps = data?.searchGaps.edges.map((e) => e.node) ?? [];
     expect(gaps[0]).toMatchObject({ query: 'forklift charger', count: 1, reported: 1 });
     expect(gaps.find((gap) => gap.query === 'pump gravel rattle')).toMatchObject({ count: 1, reported: 0 });
     expect(gaps.find((gap) => gap.query === 'pump cavitation')).toBeUndefined();
+    // Paged by the store: the second page of one starts where the first ended.
+    expect(data?.searchGaps.totalCount).toBe(gaps.length);
+    const range = { from: '2026-11-01', to: '2026-11-30' };
+    const first = await execute(api, SearchGapsDocument, { ...range, first: 1 }, api.tokens.admin);
+    expect(first.data?.searchGaps.pageInfo.hasNextPage).toBe(true);
+    const after = first.data?.searchGaps.pageInfo.endCursor;
+    const second = await execute(api, SearchGapsDocument, { ...range, first: 1, after }, api.tokens.admin);
+    expect(second.data?.searchGaps.edges.map((e) => e.node.query)).toEqual([gaps[1]?.query]);
+    const badCursor = await execute(api, SearchGapsDocument, { ...range, after: 'nonsense' }, api.tokens.admin);
+    expect(codes(badCursor)).toEqual(['BAD_USER_INPUT']);
     const noQuery = await execute(api, RecordReuseEventsDocument, {
       events: [{ clientId: 'gap-5', kind: 'SEARCH_GAP' }],
     });
@@ -460,7 +471,7 @@ describe('every error code', () => {
       codes(
         await post(
           api,
-          { query: 'query($d: Date) { unitReuse(from: $d) { documents } }', variables: { d: '2026-02-30' } },
+          { query: 'query($d: Date) { unitReuse(from: $d) { totalCount } }', variables: { d: '2026-02-30' } },
           api.tokens.metrics,
         ),
       ),

@@ -43,15 +43,15 @@ if (body.errors?.length || !body.data) {
   process.exit(1);
 }
 
-console.log('Most cited');
-for (const row of body.data.topReused) {
+console.log(`Most cited (${body.data.topReused.totalCount} documents cited)`);
+for (const { node: row } of body.data.topReused.edges) {
   const { document, counts } = row;
   console.log(
     `  ${document.documentId.padEnd(10)} ${String(row.value).padStart(4)} citations  ${String(counts.views).padStart(5)} views  ${document.title}`,
   );
 }
 console.log('\nReuse per business unit');
-for (const unit of body.data.unitReuse) {
+for (const { node: unit } of body.data.unitReuse.edges) {
   console.log(
     `  ${unit.businessUnit.label.padEnd(24)} ${String(unit.documents).padStart(4)} docs  ${String(unit.counts.views).padStart(6)} views  ${String(unit.counts.citations).padStart(4)} citations  ${String(unit.counts.helpful).padStart(4)} helpful`,
   );

@@ -10,6 +10,7 @@ import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { hanseiError } from './errors.ts';
 
 export const SCOPES = [
   'events:write',
@@ -190,4 +191,10 @@ export function createAuthenticator(
 /** True when the viewer holds `scope` (admin holds every scope). */
 export function hasScope(viewer: Viewer, scope: Scope): boolean {
   return viewer.scopes.has(scope) || viewer.scopes.has('admin');
+}
+
+/** Throws UNAUTHENTICATED for anonymous callers and FORBIDDEN without the scope. */
+export function requireScope(viewer: Viewer, scope: Scope): void {
+  if (viewer.name === 'anonymous') throw hanseiError('UNAUTHENTICATED', `this needs a token with the ${scope} scope`);
+  if (!hasScope(viewer, scope)) throw hanseiError('FORBIDDEN', `token "${viewer.name}" lacks the ${scope} scope`);
 }

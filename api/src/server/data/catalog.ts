@@ -181,6 +181,13 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /** A business unit's stewards and policy, from its taxonomy row. */
+/** Documents a taxonomy term covers, its descendants' included, by id. */
+export function documentsUnder(catalog: Catalog, dimension: Dimension, termId: string): DocumentRecord[] {
+  return (catalog.tagged[dimension].get(termId) ?? [])
+    .flatMap((id) => catalog.documents.get(id) ?? [])
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
 export function unitOf(catalog: Catalog, id: string): BusinessUnit | undefined {
   return catalog.terms.businessUnit.get(id)?.data as BusinessUnit | undefined;
 }

@@ -3,11 +3,20 @@
  * documents feedback points at (titles for anchors), and the commits that changed a
  * document (a fix must be one of them). SQL with bound arguments only.
  */
+
+import type { Client } from '@libsql/client';
 import { type Section, sectionsOf } from '../../content/sections.ts';
 import type { DatabaseReader } from '../../db/database.ts';
-import type { FeedbackDocumentInfo } from '../../feedback/feedback-summary.ts';
+import { listFeedback } from '../../feedback/feedback-store.ts';
+import {
+  type FeedbackDocumentInfo,
+  type FeedbackInterval,
+  type FeedbackMetrics,
+  feedbackMetrics,
+} from '../../feedback/feedback-summary.ts';
 import { fromStoredModel } from '../../index/document-rows.ts';
 import type { Catalog } from './catalog.ts';
+import { shiftDays } from './metrics.ts';
 
 /** Sections of the given documents, from their stored models. */
 export async function sectionsOfDocuments(
@@ -75,4 +84,34 @@ export async function documentCommit(
   if (rows.length > 1) return 'ambiguous';
   const row = rows[0];
   return row ? { sha: String(row.sha), date: String(row.date), message: String(row.message) } : undefined;
+}
+
+/**
+ * The documents feedback is asked about: one document, a business unit's, or all
+ * (`undefined`). A document no longer indexed is still found by its id, unless a unit is
+ * named too: then only that unit's indexed documents qualify.
+ */
+export function feedbackDocumentIds(
+  catalog: Catalog,
+  filter: { documentId?: string | null; businessUnit?: string | null },
+): string[] | undefined {
+  const { documentId, businessUnit } = filter;
+  if (!businessUnit) return documentId ? [documentId] : undefined;
+  return [...catalog.documents.values()]
+    .filter((d) => d.businessUnit === businessUnit && (!documentId || d.id === documentId))
+    .map((d) => d.id);
+}
+
+/** Feedback given over whole days (YYYY-MM-DD, inclusive), summed as the metrics report it. */
+export async function feedbackMetricsOver(
+  events: Client,
+  catalog: Catalog,
+  options: { documentIds: string[] | undefined; from: string; to: string; interval: FeedbackInterval },
+): Promise<FeedbackMetrics> {
+  const records = await listFeedback(events, {
+    from: `${options.from}T00:00:00.000Z`,
+    to: `${shiftDays(options.to, 1)}T00:00:00.000Z`,
+    ...(options.documentIds ? { documentIds: options.documentIds } : {}),
+  });
+  return feedbackMetrics(records, options.interval, (id) => catalog.documents.get(id)?.businessUnit);
 }

@@ -5,6 +5,7 @@
  * themselves live in `api/src/kpi/`; this file joins them to the catalog and the store.
  */
 import type { Client } from '@libsql/client';
+import { suggest } from '../../content/taxonomy.ts';
 import type { Kpi } from '../../content/taxonomy-schema.ts';
 import { type ApplicableDocument, applicableKnowledge, type KnowledgeCandidate } from '../../kpi/knowledge.ts';
 import {
@@ -14,6 +15,7 @@ import {
   type StoredReading,
   seriesKeyOf,
   type TriggerRead,
+  triggerReads,
 } from '../../kpi/kpi-store.ts';
 import { corpusFacts, type FixChallenge, fixChallenges } from '../../kpi/recurrence.ts';
 import {
@@ -25,8 +27,25 @@ import {
   trendOf,
   windowSize,
 } from '../../kpi/rules.ts';
+import { hanseiError } from '../errors.ts';
 import type { Catalog } from './catalog.ts';
 import type { Interval } from './events-store.ts';
+import { shiftDays } from './metrics.ts';
+
+/** The unit named by an argument, or a coded error with "did you mean". */
+export function unitNamed(catalog: Catalog, id: string): string {
+  if (id.length <= 120 && catalog.terms.businessUnit.has(id)) return id;
+  const hint = id.length <= 120 ? suggest(id, catalog.terms.businessUnit) : undefined;
+  throw hanseiError('BAD_USER_INPUT', `no business unit "${id.slice(0, 60)}"${hint ? `; ${hint}` : ''}`);
+}
+
+/** The KPI named by an argument, or UNKNOWN_KPI with "did you mean". */
+export function kpiNamed(catalog: Catalog, id: string): Kpi {
+  const kpi = id.length <= 120 ? catalog.kpis.get(id) : undefined;
+  if (kpi) return kpi;
+  const hint = id.length <= 120 ? suggest(id, catalog.kpis) : undefined;
+  throw hanseiError('UNKNOWN_KPI', `no KPI "${id.slice(0, 60)}" in kpis.yaml${hint ? `; ${hint}` : ''}`);
+}
 
 /** The status of one series: a KPI in a unit (and line). */
 export interface SeriesStatus {
@@ -196,4 +215,29 @@ export function responseSeries(
             : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
       return { start, triggers: count, read: sorted.length, medianMinutes: median, maxMinutes: sorted.at(-1) ?? null };
     });
+}
+
+/** The response metric of a unit over whole days (YYYY-MM-DD, inclusive), per KPI. */
+export async function kpiResponse(
+  events: Client,
+  options: { businessUnit: string; kpi: string | undefined; from: string; to: string; interval: Interval },
+): Promise<{ kpiId: string; points: ResponsePoint[] }[]> {
+  const triggers = await listTriggers(events, {
+    businessUnit: options.businessUnit,
+    level: 'red',
+    since: `${options.from}T00:00:00.000Z`,
+    until: `${shiftDays(options.to, 1)}T00:00:00.000Z`,
+    limit: 10_000,
+    ...(options.kpi ? { kpi: options.kpi } : {}),
+  });
+  const reads = await triggerReads(events, triggers);
+  const kpis = [...new Set(triggers.map((trigger) => trigger.kpi))].sort();
+  return kpis.map((kpiId) => ({
+    kpiId,
+    points: responseSeries(
+      triggers.filter((trigger) => trigger.kpi === kpiId),
+      reads,
+      options.interval,
+    ),
+  }));
 }

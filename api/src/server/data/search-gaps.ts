@@ -6,7 +6,7 @@
  * tapped "tell the steward what was missing". One rule for the API's `searchGaps` and the
  * handover digest.
  */
-import type { Client } from '@libsql/client';
+import type { Client, Row } from '@libsql/client';
 import type { Dimension } from '../../content/dimensions.ts';
 import { closestTerm } from '../../search/plan.ts';
 import { type Catalog, type TermRecord, unitOf } from './catalog.ts';
@@ -57,6 +57,13 @@ export interface SearchGapRow {
   lastSeen: string;
 }
 
+const gapRow = (row: Row): SearchGapRow => ({
+  query: String(row.q),
+  count: Number(row.searches),
+  reported: Number(row.reported),
+  lastSeen: String(row.last),
+});
+
 /**
  * Search gaps between two instants (ISO 8601 strings, `since` exclusive, `until`
  * inclusive), from the raw events (a shift handover: hours ago, always within the events'
@@ -80,16 +87,22 @@ export async function searchGapsBetween(
       args: [since, until, limit],
     })
   ).rows;
-  return rows.map((row) => ({
-    query: String(row.q),
-    count: Number(row.searches),
-    reported: Number(row.reported),
-    lastSeen: String(row.last),
-  }));
+  return rows.map(gapRow);
+}
+
+const GAPS_ON_DAYS = `SELECT query AS q, sum(CASE WHEN zero_results = 1 THEN count ELSE weak END) AS searches,
+                              sum(reported) AS reported, max(last_seen) AS last
+                       FROM search_daily WHERE day BETWEEN ? AND ?
+                       GROUP BY query HAVING searches > 0 OR reported > 0`;
+
+/** How many distinct queries were gaps over whole days (YYYY-MM-DD, inclusive). */
+export async function countSearchGapsOnDays(events: Client, from: string, to: string): Promise<number> {
+  const rows = (await events.execute({ sql: `SELECT count(*) AS n FROM (${GAPS_ON_DAYS})`, args: [from, to] })).rows;
+  return Number(rows[0]?.n ?? 0);
 }
 
 /**
- * Search gaps over whole days (YYYY-MM-DD, inclusive), from the daily search aggregates,
+ * A page of search gaps over whole days (YYYY-MM-DD, inclusive), from the daily search aggregates,
  * which outlive the raw events (events migrations 6 and 7: a day's zero-result searches
  * count whole, the others by how many matched only weakly; reports separately).
  */
@@ -97,22 +110,13 @@ export async function searchGapsOnDays(
   events: Client,
   from: string,
   to: string,
-  limit: number,
+  page: { limit: number; offset: number },
 ): Promise<SearchGapRow[]> {
   const rows = (
     await events.execute({
-      sql: `SELECT query AS q, sum(CASE WHEN zero_results = 1 THEN count ELSE weak END) AS searches,
-                   sum(reported) AS reported, max(last_seen) AS last
-            FROM search_daily WHERE day BETWEEN ? AND ?
-            GROUP BY query HAVING searches > 0 OR reported > 0
-            ORDER BY reported DESC, searches DESC, last DESC LIMIT ?`,
-      args: [from, to, limit],
+      sql: `${GAPS_ON_DAYS} ORDER BY reported DESC, searches DESC, last DESC, q LIMIT ? OFFSET ?`,
+      args: [from, to, page.limit, page.offset],
     })
   ).rows;
-  return rows.map((row) => ({
-    query: String(row.q),
-    count: Number(row.searches),
-    reported: Number(row.reported),
-    lastSeen: String(row.last),
-  }));
+  return rows.map(gapRow);
 }

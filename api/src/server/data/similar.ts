@@ -6,9 +6,13 @@
 import type { DatabaseReader } from '../../db/database.ts';
 import { planQuery } from '../../search/plan.ts';
 import { rankScore, SIMILARITY_WEIGHTS } from '../../search/rank.ts';
+import { words } from '../../search/text.ts';
+import type { Context } from '../context.ts';
+import { hanseiError } from '../errors.ts';
 import type { Catalog, DocumentRecord } from './catalog.ts';
 import { rankFacts } from './search.ts';
 import { matchFts, tierExpression } from './search-fts.ts';
+import { checkQueryLength } from './search-request.ts';
 
 /** What to compare against: terms and some text. */
 export interface Profile {
@@ -85,4 +89,54 @@ export async function similarTo(
     });
   }
   return results.sort((a, b) => b.score - a.score || a.document.id.localeCompare(b.document.id)).slice(0, limit);
+}
+
+/** "Has this happened before?": the documents most like one document; none when it is unknown. */
+export async function similarToDocument(
+  ctx: Pick<Context, 'index' | 'catalog' | 'reuseScores'>,
+  id: string,
+  limit: number,
+): Promise<Similar[]> {
+  const document = ctx.catalog.documents.get(id);
+  if (!document) return [];
+  const profile = {
+    failureModes: document.direct.failureMode,
+    equipment: document.direct.equipment,
+    processes: document.direct.process,
+    text: `${document.title} ${document.summary}`,
+  };
+  return similarTo(ctx.index, ctx.catalog, await ctx.reuseScores(), profile, document.id, limit);
+}
+
+/** Most terms of each dimension one recommendation request may name. */
+export const MAX_RECOMMENDATION_TERMS = 20;
+
+/** "Which lessons apply?": for a dashboard whose KPI deviated; at least one term or some words. */
+export async function recommend(
+  ctx: Pick<Context, 'index' | 'catalog' | 'reuseScores'>,
+  input: {
+    processes?: readonly string[] | null;
+    failureModes?: readonly string[] | null;
+    equipment?: readonly string[] | null;
+    text?: string | null;
+  },
+  limit: number,
+): Promise<Similar[]> {
+  const text = input.text ?? '';
+  checkQueryLength('text', text);
+  const [processes = [], failureModes = [], equipment = []] = [
+    input.processes,
+    input.failureModes,
+    input.equipment,
+  ].map((list) => (list ?? []).slice(0, MAX_RECOMMENDATION_TERMS));
+  if (processes.length + failureModes.length + equipment.length === 0 && words(text).length === 0)
+    throw hanseiError('BAD_USER_INPUT', 'give at least one process, failure mode, equipment item or some text');
+  return similarTo(
+    ctx.index,
+    ctx.catalog,
+    await ctx.reuseScores(),
+    { processes, failureModes, equipment, text },
+    undefined,
+    limit,
+  );
 }

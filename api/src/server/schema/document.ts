@@ -56,6 +56,12 @@ const ReviewRef = builder.objectRef<{ on: string; by: string }>('Review').implem
 const terms = (ctx: Context, dimension: 'process' | 'failureMode' | 'equipment', ids: string[]) =>
   ids.flatMap((id) => ctx.catalog.terms[dimension].get(id) ?? []);
 
+/** A page of documents: `documents` and every taxonomy term's `documents`. */
+export const DocumentConnection = builder.connectionObject(
+  { type: DocumentRef, name: 'DocumentConnection' },
+  { name: 'DocumentEdge' },
+);
+
 DocumentRef.implement({
   description: 'A lesson learned, an SOP or a root-cause analysis.',
   interfaces: [builder.nodeInterfaceRef()],
@@ -155,7 +161,6 @@ builder.queryFields((t) => ({
         return listConnection(args, list);
       },
     },
-    { name: 'DocumentConnection' },
-    { name: 'DocumentEdge' },
+    DocumentConnection,
   ),
 }));

@@ -5,13 +5,14 @@
  */
 
 import { checkFeedback } from '../../feedback/feedback-rules.ts';
-import { hasScope } from '../auth.ts';
+import { requireScope } from '../auth.ts';
 import type { Context } from '../context.ts';
 import { EVENT_LIMITS, EventRuleError, validateEvent } from '../data/event-rules.ts';
 import { EVENT_KINDS, type EventKind, type ReuseEvent, recordEvents } from '../data/events-store.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
 import { FeedbackInput } from './feedback.ts';
+import { enumOf } from './refs.ts';
 import { SearchMatchEnum } from './search.ts';
 
 /** Largest batch accepted by one call. */
@@ -33,12 +34,7 @@ export const ANONYMOUS_KINDS: ReadonlySet<EventKind> = new Set([
  */
 export const FEEDBACK_RATE_COST = 4;
 
-const ReuseEventKindEnum = builder.enumType('ReuseEventKind', {
-  values: Object.fromEntries(EVENT_KINDS.map((kind) => [kind.toUpperCase(), { value: kind }])) as Record<
-    string,
-    { value: EventKind }
-  >,
-});
+const ReuseEventKindEnum = enumOf('ReuseEventKind', EVENT_KINDS);
 
 const ReuseEventInput = builder.inputType('ReuseEventInput', {
   fields: (t) => ({
@@ -138,8 +134,7 @@ builder.mutationFields((t) => ({
         throw hanseiError('BATCH_TOO_LARGE', `${args.events.length} events in one call; at most ${MAX_EVENT_BATCH}`);
       }
       const anonymous = ctx.viewer.name === 'anonymous';
-      if (!anonymous && !hasScope(ctx.viewer, 'events:write'))
-        throw hanseiError('FORBIDDEN', `token "${ctx.viewer.name}" lacks the events:write scope`);
+      if (!anonymous) requireScope(ctx.viewer, 'events:write');
       const now = ctx.now.getTime();
       const events = args.events.map((input, index) => validate(input, index, ctx, now));
       if (anonymous) {

@@ -3,13 +3,13 @@
  * over time, and the median time from feedback to the commit that fixed it.
  */
 import type { FeedbackReason } from '../../content/feedback-vocabulary.ts';
-import { listFeedback } from '../../feedback/feedback-store.ts';
-import { type FeedbackInterval, type FeedbackMetrics, feedbackMetrics } from '../../feedback/feedback-summary.ts';
+import type { FeedbackInterval, FeedbackMetrics } from '../../feedback/feedback-summary.ts';
+import { feedbackDocumentIds, feedbackMetricsOver } from '../data/feedback.ts';
 import { builder } from './builder.ts';
 import { FeedbackReasonEnum } from './feedback.ts';
-import { IntervalEnum, range, requireScope } from './metrics.ts';
 import { BusinessUnitRef, DocumentRef } from './refs.ts';
-import { daysAgo, listLimit } from './scalars.ts';
+import { metricsRange, seriesArgs } from './reuse.ts';
+import { listLimit } from './scalars.ts';
 
 const ReasonCountRef = builder.objectRef<{ reason: FeedbackReason; count: number }>('FeedbackReasonCount').implement({
   fields: (t) => ({
@@ -81,26 +81,16 @@ builder.queryFields((t) => ({
     args: {
       businessUnit: t.arg.string({ required: false }),
       documentId: t.arg.string({ required: false }),
-      interval: t.arg({ type: IntervalEnum, defaultValue: 'week' }),
-      from: t.arg({ type: 'Date', required: false, description: 'First day (default: 90 days before `to`).' }),
-      to: t.arg({ type: 'Date', required: false, description: 'Last day, inclusive (default: today).' }),
+      ...seriesArgs,
     },
-    resolve: async (_root, args, ctx) => {
-      requireScope(ctx, 'metrics:read');
-      const { from, to } = range(ctx, args.from, args.to);
-      const documentIds = args.businessUnit
-        ? [...ctx.catalog.documents.values()].filter((d) => d.businessUnit === args.businessUnit).map((d) => d.id)
-        : undefined;
-      const records = await listFeedback(ctx.events, {
-        from: `${from}T00:00:00.000Z`,
-        to: `${daysAgo(to, -1)}T00:00:00.000Z`,
-        documentIds: args.documentId ? [args.documentId] : documentIds,
+    resolve: (_root, args, ctx) => {
+      const { from, to } = metricsRange(ctx, args);
+      return feedbackMetricsOver(ctx.events, ctx.catalog, {
+        documentIds: feedbackDocumentIds(ctx.catalog, args),
+        from,
+        to,
+        interval: (args.interval ?? 'week') as FeedbackInterval,
       });
-      return feedbackMetrics(
-        records,
-        (args.interval ?? 'week') as FeedbackInterval,
-        (id) => ctx.catalog.documents.get(id)?.businessUnit,
-      );
     },
   }),
 }));

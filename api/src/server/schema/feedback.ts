@@ -3,33 +3,21 @@
  * feedback:read), closing an item with its fixing commit (scope feedback:close), and
  * `feedbackUpdates`, which lets a device ask whether its own feedback led to a change.
  */
-import {
-  FEEDBACK_ORIGINS,
-  FEEDBACK_REASON_LABELS,
-  FEEDBACK_REASONS,
-  type FeedbackOrigin,
-  type FeedbackReason,
-} from '../../content/feedback-vocabulary.ts';
+import { FEEDBACK_ORIGINS, FEEDBACK_REASON_LABELS, FEEDBACK_REASONS } from '../../content/feedback-vocabulary.ts';
 import { closeFeedback } from '../../feedback/close-feedback.ts';
 import type { FeedbackFix, FeedbackRecord } from '../../feedback/feedback-store.ts';
-import { feedbackByClientIds, listFeedback } from '../../feedback/feedback-store.ts';
-import { documentCommit, sectionsOfDocuments } from '../data/feedback.ts';
+import { countFeedback, feedbackByClientIds, listFeedback } from '../../feedback/feedback-store.ts';
+import { requireScope } from '../auth.ts';
+import { documentCommit, feedbackDocumentIds, sectionsOfDocuments } from '../data/feedback.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
-import { requireScope } from './metrics.ts';
-import { DocumentRef } from './refs.ts';
-import { listConnection } from './scalars.ts';
+import { DocumentRef, enumOf } from './refs.ts';
+import { offsetConnection } from './scalars.ts';
 
-const enumValues = <T extends string>(values: readonly T[]) =>
-  Object.fromEntries(values.map((value) => [value.toUpperCase(), { value }])) as Record<string, { value: T }>;
-
-export const FeedbackReasonEnum = builder.enumType('FeedbackReason', {
+export const FeedbackReasonEnum = enumOf('FeedbackReason', FEEDBACK_REASONS, {
   description: 'Why a document did not help: the tap choices of the question.',
-  values: enumValues<FeedbackReason>(FEEDBACK_REASONS),
 });
-export const FeedbackOriginEnum = builder.enumType('FeedbackOrigin', {
-  values: enumValues<FeedbackOrigin>(FEEDBACK_ORIGINS),
-});
+export const FeedbackOriginEnum = enumOf('FeedbackOrigin', FEEDBACK_ORIGINS);
 const FeedbackStatusEnum = builder.enumType('FeedbackStatus', {
   values: { OPEN: { value: 'open' }, CLOSED: { value: 'closed' }, ALL: { value: 'all' } } as const,
 });
@@ -126,32 +114,27 @@ const FeedbackUpdateRef = builder.objectRef<FeedbackRecord>('FeedbackUpdate').im
 export const MAX_FEEDBACK_UPDATES = 100;
 
 builder.queryFields((t) => ({
-  feedback: t.connection({
-    type: FeedbackRef,
-    description: 'Frontline feedback, newest first (scope feedback:read).',
-    args: {
-      status: t.arg({ type: FeedbackStatusEnum, defaultValue: 'open' }),
-      businessUnit: t.arg.string({ required: false }),
-      documentId: t.arg.string({ required: false }),
+  feedback: t.connection(
+    {
+      type: FeedbackRef,
+      description: 'Frontline feedback, newest first (scope feedback:read).',
+      args: {
+        status: t.arg({ type: FeedbackStatusEnum, defaultValue: 'open' }),
+        businessUnit: t.arg.string({ required: false }),
+        documentId: t.arg.string({ required: false }),
+      },
+      resolve: async (_root, args, ctx) => {
+        requireScope(ctx.viewer, 'feedback:read');
+        const documentIds = feedbackDocumentIds(ctx.catalog, args);
+        const filter = { status: args.status ?? 'open', ...(documentIds ? { documentIds } : {}) };
+        return offsetConnection(args, await countFeedback(ctx.events, filter), (page) =>
+          listFeedback(ctx.events, { ...filter, ...page }),
+        );
+      },
     },
-    resolve: async (_root, args, ctx) => {
-      requireScope(ctx, 'feedback:read');
-      const ids =
-        args.documentId || args.businessUnit
-          ? [...ctx.catalog.documents.values()]
-              .filter(
-                (d) =>
-                  (!args.documentId || d.id === args.documentId) &&
-                  (!args.businessUnit || d.businessUnit === args.businessUnit),
-              )
-              .map((d) => d.id)
-          : undefined;
-      // Feedback on a document no longer indexed is found by its id alone.
-      const documentIds = args.documentId && ids?.length === 0 ? [args.documentId] : ids;
-      const records = await listFeedback(ctx.events, { status: args.status ?? 'open', documentIds });
-      return listConnection(args, records);
-    },
-  }),
+    { name: 'FeedbackConnection' },
+    { name: 'FeedbackEdge' },
+  ),
   feedbackUpdates: t.field({
     type: [FeedbackUpdateRef],
     description: `What became of feedback this device gave, by the client ids it chose (at most ${MAX_FEEDBACK_UPDATES}); unknown ids are left out. No token needed: the ids are the device's secret.`,
@@ -181,13 +164,13 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_root, args, ctx) => {
-      requireScope(ctx, 'feedback:close');
+      requireScope(ctx.viewer, 'feedback:close');
       const result = await closeFeedback(ctx.events, {
         id: args.id,
         commit: args.commit,
         note: args.note ?? null,
         closedBy: ctx.viewer.name,
-        now: new Date().toISOString(),
+        now: ctx.now.toISOString(),
         findCommit: async (documentId, commit) => {
           const found = await documentCommit(ctx.index, documentId, commit);
           return found === 'ambiguous' || found === undefined ? found : { ...found, changedDocument: true };

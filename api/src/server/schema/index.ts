@@ -9,6 +9,7 @@ import './document-kinds.ts';
 import './taxonomy.ts';
 import './search.ts';
 import './actions.ts';
+import './reuse.ts';
 import './metrics.ts';
 import './feedback.ts';
 import './feedback-metrics.ts';

@@ -3,13 +3,11 @@
  * learning trigger to the first read of a recommended document by the unit, per KPI, by
  * day, week or month of the trigger.
  */
-import { listTriggers, triggerReads } from '../../kpi/kpi-store.ts';
 import type { Interval } from '../data/events-store.ts';
-import { type ResponsePoint, responseSeries } from '../data/kpi.ts';
+import { kpiNamed, kpiResponse, type ResponsePoint, unitNamed } from '../data/kpi.ts';
 import { builder } from './builder.ts';
-import { requireKpi, requireUnit } from './kpi.ts';
 import { KpiRef } from './kpi-refs.ts';
-import { IntervalEnum, range, requireScope } from './metrics.ts';
+import { metricsRange, seriesArgs } from './reuse.ts';
 
 const ResponsePointRef = builder.objectRef<ResponsePoint>('KpiResponsePoint').implement({
   fields: (t) => ({
@@ -40,34 +38,17 @@ builder.queryFields((t) => ({
     args: {
       businessUnit: t.arg.string({ required: true }),
       kpi: t.arg.string({ required: false }),
-      interval: t.arg({ type: IntervalEnum, defaultValue: 'week' }),
-      from: t.arg({ type: 'Date', required: false }),
-      to: t.arg({ type: 'Date', required: false }),
+      ...seriesArgs,
     },
-    resolve: async (_root, args, ctx) => {
-      requireScope(ctx, 'metrics:read');
-      const unit = requireUnit(ctx, args.businessUnit);
-      const kpi = args.kpi ? requireKpi(ctx, args.kpi).id : undefined;
-      const { from, to } = range(ctx, args.from, args.to);
-      const until = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString();
-      const triggers = await listTriggers(ctx.events, {
-        businessUnit: unit,
-        level: 'red',
-        since: `${from}T00:00:00.000Z`,
-        until,
-        limit: 10_000,
-        ...(kpi ? { kpi } : {}),
+    resolve: (_root, args, ctx) => {
+      const { from, to } = metricsRange(ctx, args);
+      return kpiResponse(ctx.events, {
+        businessUnit: unitNamed(ctx.catalog, args.businessUnit),
+        kpi: args.kpi ? kpiNamed(ctx.catalog, args.kpi).id : undefined,
+        from,
+        to,
+        interval: (args.interval ?? 'week') as Interval,
       });
-      const reads = await triggerReads(ctx.events, triggers);
-      const kpis = [...new Set(triggers.map((trigger) => trigger.kpi))].sort();
-      return kpis.map((kpiId) => ({
-        kpiId,
-        points: responseSeries(
-          triggers.filter((trigger) => trigger.kpi === kpiId),
-          reads,
-          (args.interval ?? 'week') as Interval,
-        ),
-      }));
     },
   }),
 }));

@@ -9,7 +9,7 @@ import { KPI_VALUE_LIMIT } from '../../content/taxonomy-schema.ts';
 import { recordReadings } from '../../kpi/kpi-ingest.ts';
 import type { LearningTrigger } from '../../kpi/kpi-store.ts';
 import { isReadingProblem, MAX_READING_BATCH, type ValidReading, validateReading } from '../../kpi/readings.ts';
-import { hasScope } from '../auth.ts';
+import { requireScope } from '../auth.ts';
 import { knowledgeFor } from '../data/kpi.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
@@ -83,10 +83,7 @@ builder.mutationFields((t) => ({
     args: { readings: t.arg({ type: [KpiReadingInput], required: true }) },
     complexity: 50,
     resolve: async (_root, args, ctx) => {
-      if (ctx.viewer.name === 'anonymous')
-        throw hanseiError('UNAUTHENTICATED', 'KPI readings need a token with the kpi:write scope');
-      if (!hasScope(ctx.viewer, 'kpi:write'))
-        throw hanseiError('FORBIDDEN', `token "${ctx.viewer.name}" lacks the kpi:write scope`);
+      requireScope(ctx.viewer, 'kpi:write');
       if (args.readings.length > MAX_READING_BATCH)
         throw hanseiError(
           'BATCH_TOO_LARGE',

@@ -5,11 +5,11 @@
  */
 import DataLoader from 'dataloader';
 import { type LearningTrigger, listTriggers, type TriggerRead, triggerReads } from '../../kpi/kpi-store.ts';
+import { requireScope } from '../auth.ts';
 import type { Context } from '../context.ts';
-import { knowledgeFor, minutesToFirstRead } from '../data/kpi.ts';
+import { knowledgeFor, kpiNamed, minutesToFirstRead, unitNamed } from '../data/kpi.ts';
 import { builder } from './builder.ts';
 import { isProvisional, PromptRef } from './document-kinds.ts';
-import { requireKpi, requireUnit } from './kpi.ts';
 import {
   ApplicableKnowledgeRef,
   KpiLevelEnum,
@@ -20,7 +20,6 @@ import {
   TriggerReadKindEnum,
   TriggerReadRef,
 } from './kpi-refs.ts';
-import { requireScope } from './metrics.ts';
 import { BusinessUnitRef, DocumentRef } from './refs.ts';
 import { listLimit } from './scalars.ts';
 
@@ -109,7 +108,7 @@ LearningTriggerRef.implement({
       description:
         'Views, downloads and citations of the recommended documents by this unit while it was open (metrics:read).',
       resolve: (g, _a, ctx) => {
-        requireScope(ctx, 'metrics:read');
+        requireScope(ctx.viewer, 'metrics:read');
         return readsOf(ctx, g);
       },
     }),
@@ -117,7 +116,7 @@ LearningTriggerRef.implement({
       nullable: true,
       description: 'Minutes from opening to the first read of a recommended document by this unit (metrics:read).',
       resolve: async (g, _a, ctx) => {
-        requireScope(ctx, 'metrics:read');
+        requireScope(ctx.viewer, 'metrics:read');
         return minutesToFirstRead(g, await readsOf(ctx, g));
       },
     }),
@@ -153,8 +152,8 @@ builder.queryFields((t) => ({
     resolve: (_root, args, ctx) => {
       if (args.level === 'green') return [];
       return listTriggers(ctx.events, {
-        ...(args.businessUnit ? { businessUnit: requireUnit(ctx, args.businessUnit) } : {}),
-        ...(args.kpi ? { kpi: requireKpi(ctx, args.kpi).id } : {}),
+        ...(args.businessUnit ? { businessUnit: unitNamed(ctx.catalog, args.businessUnit) } : {}),
+        ...(args.kpi ? { kpi: kpiNamed(ctx.catalog, args.kpi).id } : {}),
         ...(args.level ? { level: args.level } : {}),
         ...(args.since ? { since: args.since } : {}),
         ...(args.open ? { open: true } : {}),

@@ -3,11 +3,8 @@
  * kpi)` — the status of each series with why (the rules that fired, on which readings),
  * the trend, the open learning trigger and the knowledge that applies.
  */
-import { suggest } from '../../content/taxonomy.ts';
-import type { Kpi } from '../../content/taxonomy-schema.ts';
 import { describeRules, scopesOf } from '../../kpi/rules.ts';
-import type { Context } from '../context.ts';
-import { knowledgeFor, kpisOfUnit, unitStatus } from '../data/kpi.ts';
+import { knowledgeFor, kpiNamed, kpisOfUnit, unitNamed, unitStatus } from '../data/kpi.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
 import {
@@ -26,21 +23,6 @@ import {
 } from './kpi-refs.ts';
 import { BusinessUnitRef, EquipmentRef, FailureModeRef, PersonRef, ProcessRef } from './refs.ts';
 import { listLimit } from './scalars.ts';
-
-/** The unit named by an argument, or a coded error with "did you mean". */
-export function requireUnit(ctx: Context, id: string): string {
-  if (id.length <= 120 && ctx.catalog.terms.businessUnit.has(id)) return id;
-  const hint = id.length <= 120 ? suggest(id, ctx.catalog.terms.businessUnit) : undefined;
-  throw hanseiError('BAD_USER_INPUT', `no business unit "${id.slice(0, 60)}"${hint ? `; ${hint}` : ''}`);
-}
-
-/** The KPI named by an argument, or UNKNOWN_KPI with "did you mean". */
-export function requireKpi(ctx: Context, id: string): Kpi {
-  const kpi = id.length <= 120 ? ctx.catalog.kpis.get(id) : undefined;
-  if (kpi) return kpi;
-  const hint = id.length <= 120 ? suggest(id, ctx.catalog.kpis) : undefined;
-  throw hanseiError('UNKNOWN_KPI', `no KPI "${id.slice(0, 60)}" in kpis.yaml${hint ? `; ${hint}` : ''}`);
-}
 
 KpiRef.implement({
   description: 'A key performance indicator with red-amber-green thresholds, defined in content/taxonomy/kpis.yaml.',
@@ -188,7 +170,9 @@ builder.queryFields((t) => ({
     description: 'KPIs from kpis.yaml; with businessUnit, those measured there.',
     args: { businessUnit: t.arg.string({ required: false }) },
     resolve: (_root, args, ctx) =>
-      args.businessUnit ? kpisOfUnit(ctx.catalog, requireUnit(ctx, args.businessUnit)) : [...ctx.catalog.kpis.values()],
+      args.businessUnit
+        ? kpisOfUnit(ctx.catalog, unitNamed(ctx.catalog, args.businessUnit))
+        : [...ctx.catalog.kpis.values()],
   }),
   kpi: t.field({
     type: KpiRef,
@@ -203,9 +187,9 @@ builder.queryFields((t) => ({
     args: { businessUnit: t.arg.string({ required: true }), kpi: t.arg.string({ required: false }) },
     complexity: { field: 10, multiplier: 2 },
     resolve: async (_root, args, ctx) => {
-      const unit = requireUnit(ctx, args.businessUnit);
+      const unit = unitNamed(ctx.catalog, args.businessUnit);
       if (args.kpi) {
-        const kpi = requireKpi(ctx, args.kpi);
+        const kpi = kpiNamed(ctx.catalog, args.kpi);
         if (scopesOf(kpi, unit).length === 0)
           throw hanseiError('BAD_USER_INPUT', `KPI ${kpi.id} is not measured in ${unit}`);
       }

@@ -32,7 +32,8 @@ export const CorrectiveActionRef = builder.objectRef<ActionRecord>('CorrectiveAc
  * case ("in-review" → IN_REVIEW), so a value added to the model is in the schema too —
  * never copied by hand. `names` overrides a name that cannot be derived ("8d" → EIGHT_D).
  */
-function enumOf<const V extends string>(
+/** A GraphQL enum over a list of content constants: `not_helpful` → NOT_HELPFUL. */
+export function enumOf<const V extends string>(
   name: string,
   values: readonly V[],
   options: { description?: string; names?: Partial<Record<V, string>> } = {},

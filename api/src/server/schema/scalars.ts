@@ -1,7 +1,7 @@
 /**
  * Date scalars and paging helpers shared by every feature.
  */
-import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { offsetForArgs, resolveArrayConnection, resolveOffsetConnection } from '@pothos/plugin-relay';
 import { isRealDate, isStrictInstant } from '../../content/schema.ts';
 import { hanseiError } from '../errors.ts';
 import { builder, MAX_PAGE_SIZE } from './builder.ts';
@@ -49,18 +49,33 @@ export function checkPageSize(args: { first?: number | null; last?: number | nul
 }
 
 /** A connection over an in-memory list, with `totalCount`. */
-export function listConnection<T>(
-  args: { first?: number | null; last?: number | null; after?: string | null; before?: string | null },
-  list: readonly T[],
+export function listConnection<T>(args: ConnectionArgs, list: readonly T[]) {
+  checkPageSize(args);
+  return clientCursors(() => ({
+    ...resolveArrayConnection({ args, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, list as T[]),
+    totalCount: list.length,
+  }));
+}
+
+/** A connection over rows the store pages itself (LIMIT/OFFSET), with `totalCount`. */
+export function offsetConnection<T>(
+  args: ConnectionArgs,
+  totalCount: number,
+  page: (range: { limit: number; offset: number }) => Promise<readonly T[]>,
 ) {
   checkPageSize(args);
+  const options = { args, totalCount, defaultSize: 20, maxSize: MAX_PAGE_SIZE };
+  clientCursors(() => offsetForArgs(options));
+  return resolveOffsetConnection(options, page);
+}
+
+type ConnectionArgs = { first?: number | null; last?: number | null; after?: string | null; before?: string | null };
+
+/** Pothos throws plain errors for malformed cursors: a client mistake, not a bug. */
+function clientCursors<T>(resolve: () => T): T {
   try {
-    return {
-      ...resolveArrayConnection({ args, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, list as T[]),
-      totalCount: list.length,
-    };
+    return resolve();
   } catch (error) {
-    // Pothos throws plain errors for malformed cursors: a client mistake, not a bug.
     throw hanseiError('BAD_USER_INPUT', error instanceof Error ? error.message : 'invalid cursor');
   }
 }
@@ -69,11 +84,4 @@ export function listConnection<T>(
 export function listLimit(first: number | null | undefined, fallback = 10): number {
   checkPageSize({ first });
   return first ?? fallback;
-}
-
-/** Today minus `days`, YYYY-MM-DD. */
-export function daysAgo(today: string, days: number): string {
-  const date = new Date(`${today}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - days);
-  return date.toISOString().slice(0, 10);
 }

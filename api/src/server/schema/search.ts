@@ -5,11 +5,9 @@
  */
 import { cursorToOffset, offsetToCursor } from '@pothos/plugin-relay';
 import { MAX_QUERY_LENGTH } from '../../search/plan.ts';
-import { words } from '../../search/text.ts';
-import type { Context } from '../context.ts';
-import type { DocumentFilter as Filter } from '../data/document-filter.ts';
-import { type Facets, type SearchEdge, type SearchPage, searchPage } from '../data/search.ts';
-import { similarTo } from '../data/similar.ts';
+import type { Facets, SearchEdge, SearchPage } from '../data/search.ts';
+import { cachedSearchPage } from '../data/search-request.ts';
+import { recommend, similarToDocument } from '../data/similar.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
 import { DocumentFilter } from './document-filter.ts';
@@ -127,37 +125,13 @@ const SearchConnectionRef = builder.objectRef<SearchPage>('SearchConnection').im
   }),
 });
 
-async function runSearch(
-  ctx: Context,
-  query: string,
-  filter: Filter | null | undefined,
-  first: number,
-  after: string | null | undefined,
-): Promise<SearchPage> {
-  if (query.length > MAX_QUERY_LENGTH)
-    throw hanseiError('BAD_USER_INPUT', `query is longer than ${MAX_QUERY_LENGTH} characters`);
-  let offset = 0;
-  if (after) {
-    try {
-      offset = cursorToOffset(after) + 1;
-    } catch {
-      throw hanseiError('BAD_USER_INPUT', 'after is not a cursor of this connection');
-    }
+/** The offset after a cursor of this connection. */
+function offsetAfter(cursor: string): number {
+  try {
+    return cursorToOffset(cursor) + 1;
+  } catch {
+    throw hanseiError('BAD_USER_INPUT', 'after is not a cursor of this connection');
   }
-  // Refresh the reuse scores first: their version is part of the key.
-  const reuse = await ctx.reuseScores();
-  const key = JSON.stringify([ctx.generation, ctx.reuseVersion(), query, filter ?? null, first, offset]);
-  const cached = ctx.searchCache.get(key);
-  if (cached) return cached;
-  const page = await searchPage(ctx.index, ctx.catalog, reuse, {
-    query,
-    filter,
-    first,
-    offset,
-    cursorOf: offsetToCursor,
-  });
-  ctx.searchCache.set(key, page);
-  return page;
 }
 
 const SimilarRef = builder
@@ -188,25 +162,20 @@ builder.queryFields((t) => ({
     complexity: { field: 10, multiplier: 1 },
     resolve: (_root, args, ctx) => {
       checkPageSize(args);
-      return runSearch(ctx, args.query ?? '', args.filter, args.first ?? 20, args.after);
+      return cachedSearchPage(ctx, {
+        query: args.query ?? '',
+        filter: args.filter,
+        first: args.first ?? 20,
+        offset: args.after ? offsetAfter(args.after) : 0,
+        cursorOf: offsetToCursor,
+      });
     },
   }),
   similar: t.field({
     type: [SimilarRef],
     description: 'Has this happened before? Documents sharing failure modes, equipment, processes and wording.',
     args: { id: t.arg.string({ required: true }), first: t.arg.int({ defaultValue: 10 }) },
-    resolve: async (_root, args, ctx) => {
-      const limit = listLimit(args.first);
-      const document = ctx.catalog.documents.get(args.id);
-      if (!document) return [];
-      const profile = {
-        failureModes: document.direct.failureMode,
-        equipment: document.direct.equipment,
-        processes: document.direct.process,
-        text: `${document.title} ${document.summary}`,
-      };
-      return similarTo(ctx.index, ctx.catalog, await ctx.reuseScores(), profile, document.id, limit);
-    },
+    resolve: (_root, args, ctx) => similarToDocument(ctx, args.id, listLimit(args.first)),
   }),
   recommendations: t.field({
     type: [SimilarRef],
@@ -218,24 +187,6 @@ builder.queryFields((t) => ({
       text: t.arg.string({ required: false }),
       first: t.arg.int({ defaultValue: 10 }),
     },
-    resolve: async (_root, args, ctx) => {
-      const limit = listLimit(args.first);
-      const text = args.text ?? '';
-      if (text.length > MAX_QUERY_LENGTH)
-        throw hanseiError('BAD_USER_INPUT', `text is longer than ${MAX_QUERY_LENGTH} characters`);
-      const lists = [args.processes, args.failureModes, args.equipment].map((list) => (list ?? []).slice(0, 20));
-      if (lists.every((list) => list.length === 0) && words(text).length === 0) {
-        throw hanseiError('BAD_USER_INPUT', 'give at least one process, failure mode, equipment item or some text');
-      }
-      const [processes = [], failureModes = [], equipment = []] = lists;
-      return similarTo(
-        ctx.index,
-        ctx.catalog,
-        await ctx.reuseScores(),
-        { processes, failureModes, equipment, text },
-        undefined,
-        limit,
-      );
-    },
+    resolve: (_root, args, ctx) => recommend(ctx, args, listLimit(args.first)),
   }),
 }));

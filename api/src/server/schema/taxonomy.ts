@@ -5,9 +5,10 @@
 import type { Dimension } from '../../content/dimensions.ts';
 import { type TrustScore, trustScore } from '../../review/trust-score.ts';
 import type { Context } from '../context.ts';
-import { policyOf, type TermRecord } from '../data/catalog.ts';
+import { documentsUnder, policyOf, type TermRecord } from '../data/catalog.ts';
 import { builder } from './builder.ts';
-import { BusinessUnitRef, DocumentRef, EquipmentRef, FailureModeRef, PersonRef, ProcessRef } from './refs.ts';
+import { DocumentConnection } from './document.ts';
+import { BusinessUnitRef, EquipmentRef, FailureModeRef, PersonRef, ProcessRef } from './refs.ts';
 import { listConnection } from './scalars.ts';
 
 type TermRef = typeof ProcessRef;
@@ -34,15 +35,11 @@ function termFields(ref: TermRef, dimension: Dimension, describe: string) {
         description: 'Documents tagged with this term or one of its descendants.',
         resolve: (term, _a, ctx) => ctx.catalog.counts[dimension].get(term.id) ?? 0,
       }),
-      documents: t.connection({
-        type: DocumentRef,
-        resolve: (term, args, ctx) =>
-          listConnection(
-            args,
-            [...ctx.catalog.documents.values()]
-              .filter((d) => d.all[dimension].includes(term.id))
-              .sort((a, b) => a.id.localeCompare(b.id)),
-          ),
+      documents: t.field({
+        type: DocumentConnection,
+        description: 'Documents tagged with this term or one of its descendants, by id.',
+        args: { ...t.arg.connectionArgs() },
+        resolve: (term, args, ctx) => listConnection(args, documentsUnder(ctx.catalog, dimension, term.id)),
       }),
     }),
   });
