@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createParserPool } from '../api/src/content/parse-pool.ts';
 import { openIndex, storageConfig } from '../api/src/db/storage.ts';
-import { runIndex } from '../api/src/index/indexer.ts';
+import { openIndexSource, runIndex } from '../api/src/index/indexer.ts';
 import { generateCorpus } from './generate-corpus.ts';
 import { measure } from './measure.ts';
 
@@ -49,7 +49,7 @@ try {
   const parser = createParserPool();
   const pass = async () => {
     const started = performance.now();
-    const report = await runIndex({ contentDir: join(root, 'content'), index, parser });
+    const report = await runIndex({ source: await openIndexSource(join(root, 'content')), index, parser });
     return { seconds: (performance.now() - started) / 1000, report };
   };
   await pass(); // warms the pool

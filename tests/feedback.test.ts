@@ -20,7 +20,7 @@ import {
   RecordReuseEventsDocument,
   type ReuseEventInput,
 } from '../api/src/generated/graphql.ts';
-import { runIndex } from '../api/src/index/indexer.ts';
+import { openIndexSource, runIndex } from '../api/src/index/indexer.ts';
 import { createToken, type TokenEntry } from '../api/src/server/auth.ts';
 import { recordEvents } from '../api/src/server/data/events-store.ts';
 import { createHanseiServer } from '../api/src/server/yoga.ts';
@@ -193,7 +193,7 @@ describe('closing feedback with the commit that fixed it', () => {
     index = await openIndex(config);
     events = await openEvents(config);
     const parser = createParserPool({ workers: 1 });
-    await runIndex({ contentDir: plant.contentDir, index, parser });
+    await runIndex({ source: await openIndexSource(plant.contentDir), index, parser });
     await parser.close();
     for (const line of (await plant.repo.git('log', '--format=%H %s')).split('\n')) {
       const [sha = '', ...subject] = line.split(' ');

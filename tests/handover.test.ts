@@ -14,7 +14,7 @@ import { formatHandover } from '../api/src/handover/handover-format.ts';
 import { composeHandover, resolveUnit } from '../api/src/handover/handover-service.ts';
 import { parseWindow, WindowError } from '../api/src/handover/handover-window.ts';
 import { type ChangeHistory, createChangeHistory } from '../api/src/handover/window-changes.ts';
-import { runIndex } from '../api/src/index/indexer.ts';
+import { openIndexSource, runIndex } from '../api/src/index/indexer.ts';
 import { loadCatalog } from '../api/src/server/data/catalog.ts';
 import { recordEvents } from '../api/src/server/data/events-store.ts';
 import { createHanseiServer } from '../api/src/server/yoga.ts';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   index = await openIndex(config);
   events = await openEvents(config);
   const parser = createParserPool({ workers: 1 });
-  const report = await runIndex({ contentDir: plant.contentDir, index, parser });
+  const report = await runIndex({ source: await openIndexSource(plant.contentDir), index, parser });
   await parser.close();
   if (report.rejected.length > 0) throw new Error(`plant does not index: ${JSON.stringify(report.diagnostics)}`);
   const search = (clientId: string, query: string, occurredAt: string) => ({

@@ -6,7 +6,7 @@ import type { Client } from '@libsql/client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createParserPool, type DocumentParser } from '../api/src/content/parse-pool.ts';
 import { openEvents, openIndex, type StorageConfig, storageConfig } from '../api/src/db/storage.ts';
-import { type IndexOptions, runIndex } from '../api/src/index/indexer.ts';
+import { type IndexOptions, openIndexSource, runIndex } from '../api/src/index/indexer.ts';
 import { generateCorpus } from '../bench/generate-corpus.ts';
 import { REPO_ROOT, runCli } from './helpers/cli.ts';
 import { copyInto, createTestRepo, type TestRepo } from './helpers/git-repo.ts';
@@ -89,9 +89,9 @@ afterEach(async () => {
   await repo.remove();
 });
 
-const indexOnce = (options: Partial<IndexOptions> = {}) =>
+const indexOnce = async ({ ref, ...options }: Partial<IndexOptions> & { ref?: string } = {}) =>
   runIndex({
-    contentDir: join(repo.dir, 'content'),
+    source: await openIndexSource(join(repo.dir, 'content'), ref),
     index,
     parser,
     now: () => new Date('2026-11-23T08:00:00Z'),
@@ -245,6 +245,49 @@ describe('incremental indexing', () => {
     expect(await ids()).toEqual(['LL-0001', 'RCA-0001', 'SOP-0001']);
     const worktree = await indexOnce();
     expect(worktree.documents).toBe(5);
+  });
+});
+
+describe('a failing content source', () => {
+  it('keeps the last good index: a failed listing writes nothing, an unreadable file is reported and its last version stays', async () => {
+    await repo.write('content/lessons/LL-0002-a.mdx', lesson('LL-0002', 'Lesson two about the blanking die'));
+    await repo.commit('Initial content', '2026-01-01');
+    await indexOnce();
+    const rows = async () => (await index.execute('SELECT id, digest, title FROM documents ORDER BY id')).rows;
+    const before = await rows();
+    await repo.write('content/lessons/LL-0002-a.mdx', lesson('LL-0002', 'Lesson two, edited'));
+    await repo.write('content/lessons/LL-0003-b.mdx', lesson('LL-0003', 'Lesson three on the die'));
+
+    const failing = async (fails: 'list' | 'read') => {
+      const real = await openIndexSource(join(repo.dir, 'content'));
+      const closed = { value: false };
+      const content = {
+        description: real.content.description,
+        list: () => (fails === 'list' ? Promise.reject(new Error('EIO: listing')) : real.content.list()),
+        read: (path: string) =>
+          path.startsWith('lessons/') ? Promise.reject(new Error(`EIO: ${path}`)) : real.content.read(path),
+        close: () => {
+          closed.value = true;
+        },
+      };
+      return { run: runIndex({ source: { ...real, content }, index, parser }), closed };
+    };
+
+    const list = await failing('list');
+    await expect(list.run).rejects.toThrow('EIO: listing');
+    expect(list.closed.value).toBe(true);
+    expect(await rows()).toEqual(before);
+
+    const read = await failing('read');
+    const report = await read.run;
+    expect(read.closed.value).toBe(true);
+    expect(report.rejected).toEqual(['lessons/LL-0002-a.mdx', 'lessons/LL-0003-b.mdx']);
+    expect(report.diagnostics.filter((d) => d.code === 'FILE_UNREADABLE').map((d) => d.file)).toEqual(report.rejected);
+    expect(await rows()).toEqual(before);
+
+    // The source is healthy again: the next run picks both changes up.
+    expect((await indexOnce()).written).toBe(2);
+    expect((await rows()).map((row) => row.title)).toContain('Lesson two, edited');
   });
 });
 

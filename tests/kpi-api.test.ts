@@ -19,7 +19,7 @@ import {
   RecordReuseEventsDocument,
   TriggerReadsDocument,
 } from '../api/src/generated/graphql.ts';
-import { runIndex } from '../api/src/index/indexer.ts';
+import { openIndexSource, runIndex } from '../api/src/index/indexer.ts';
 import { countReadings, listTriggers } from '../api/src/kpi/kpi-store.ts';
 import type { ReviewQueue } from '../api/src/review/review-queue.ts';
 import { createToken } from '../api/src/server/auth.ts';
@@ -389,7 +389,11 @@ problem_statement: Twelve calipers left line 3 with guide pin bolts under torque
 `,
     );
     const parser = createParserPool({ workers: 1 });
-    const report = await runIndex({ contentDir: join(api.repo.dir, 'content'), index: api.index, parser });
+    const report = await runIndex({
+      source: await openIndexSource(join(api.repo.dir, 'content')),
+      index: api.index,
+      parser,
+    });
     await parser.close();
     expect(report.rejected).toEqual([]);
     // The server switches to the new index generation in the background, on a request.

@@ -7,7 +7,7 @@ import type { Client } from '@libsql/client';
 import { createParserPool } from '../../api/src/content/parse-pool.ts';
 import { openEvents, openIndex, storageConfig } from '../../api/src/db/storage.ts';
 import type { TypedDocumentString } from '../../api/src/generated/graphql.ts';
-import { runIndex } from '../../api/src/index/indexer.ts';
+import { openIndexSource, runIndex } from '../../api/src/index/indexer.ts';
 import { createToken, type Scope, type TokenEntry } from '../../api/src/server/auth.ts';
 import { createHanseiServer, type HanseiServerOptions, type HanseiYoga } from '../../api/src/server/yoga.ts';
 import { REPO_ROOT } from './cli.ts';
@@ -37,7 +37,7 @@ export async function createTestApi(options: Partial<HanseiServerOptions> = {}):
   const index = await openIndex(config);
   const events = await openEvents(config);
   const parser = createParserPool({ workers: 1 });
-  const report = await runIndex({ contentDir: join(repo.dir, 'content'), index, parser });
+  const report = await runIndex({ source: await openIndexSource(join(repo.dir, 'content')), index, parser });
   await parser.close();
   if (report.rejected.length > 0) throw new Error(`fixture does not index: ${JSON.stringify(report.diagnostics)}`);
 

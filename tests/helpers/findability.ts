@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { createParserPool } from '../../api/src/content/parse-pool.ts';
 import { openEvents, openIndex, storageConfig } from '../../api/src/db/storage.ts';
-import { runIndex } from '../../api/src/index/indexer.ts';
+import { openIndexSource, runIndex } from '../../api/src/index/indexer.ts';
 import { planQuery } from '../../api/src/search/plan.ts';
 import { createHanseiServer } from '../../api/src/server/yoga.ts';
 import { createPagefindSearch, type PagefindApi } from '../../portal/src/lib/pagefind-search.ts';
@@ -148,7 +148,7 @@ export async function createContentApi(dataDir: string) {
   const events = await openEvents(config);
   const parser = createParserPool({ workers: 2 });
   try {
-    await runIndex({ contentDir: join(REPO_ROOT, 'content'), index, parser });
+    await runIndex({ source: await openIndexSource(join(REPO_ROOT, 'content')), index, parser });
   } finally {
     await parser.close();
   }

@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { escapeControl, formatDiagnostics } from '../content/diagnostics.ts';
 import { createParserPool } from '../content/parse-pool.ts';
 import { DEFAULT_DATA_DIR, openIndex, storageConfig } from '../db/storage.ts';
-import { runIndex } from '../index/indexer.ts';
+import { openIndexSource, runIndex } from '../index/indexer.ts';
 import { CliError, type Command, parseCommandArgs } from './command.ts';
 import { createProgress } from './progress.ts';
 import { openStore, storeError } from './store-errors.ts';
@@ -56,8 +56,7 @@ export const runIndexCommand: Command = async (argv) => {
   const started = performance.now();
   try {
     const report = await runIndex({
-      contentDir,
-      ...(values.ref !== undefined ? { ref: values.ref } : {}),
+      source: await openIndexSource(contentDir, values.ref),
       full: values.full ?? false,
       index,
       parser,

@@ -8,6 +8,11 @@ import type { InValue } from '@libsql/client';
 /** Values per statement: far below SQLite's 32,766-parameter limit, small enough to plan fast. */
 export const IN_LIST_CHUNK = 500;
 
+/** `?, ?, …`: one bound parameter per value, for a list known to be short (an enum's values, one row). */
+export function marks(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}
+
 /** One statement per chunk of `values`; `leading` arguments bind before the list. */
 export function inList(
   sql: string,
@@ -20,7 +25,7 @@ export function inList(
   for (let start = 0; start < values.length; start += size) {
     const chunk = values.slice(start, start + size);
     statements.push({
-      sql: sql.replace('IN (?)', `IN (${chunk.map(() => '?').join(', ')})`),
+      sql: sql.replace('IN (?)', `IN (${marks(chunk.length)})`),
       args: [...leading, ...chunk],
     });
   }

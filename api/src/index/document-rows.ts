@@ -9,6 +9,7 @@ import type { ParsedDocument } from '../content/document.ts';
 import { typedLinks } from '../content/links.ts';
 import { extractStructure } from '../content/structure.ts';
 import { selfAndAncestors, type Taxonomy } from '../content/taxonomy.ts';
+import { inList, marks } from '../db/in-list.ts';
 import { fieldWords, searchFields } from '../search/document-text.ts';
 
 /** The index-only part of a stored model: what corpus checks need, without the body text. */
@@ -81,14 +82,9 @@ const MAX_PARAMETERS = 8000;
 
 /** Deletes everything the index holds for these document ids (versions excepted). */
 export function deleteDocuments(ids: readonly string[]): InStatement[] {
-  const statements: InStatement[] = [];
-  for (let start = 0; start < ids.length; start += 500) {
-    const chunk = ids.slice(start, start + 500);
-    for (const [table, column] of Object.entries(DOCUMENT_TABLES)) {
-      statements.push({ sql: `DELETE FROM ${table} WHERE ${column} IN (${placeholders(chunk.length)})`, args: chunk });
-    }
-  }
-  return statements;
+  return Object.entries(DOCUMENT_TABLES).flatMap(([table, column]) =>
+    inList(`DELETE FROM ${table} WHERE ${column} IN (?)`, ids),
+  );
 }
 
 interface InsertContext {
@@ -126,7 +122,7 @@ export function createRowWriter() {
         const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
         for (let start = 0; start < tableRows.length; start += perStatement) {
           const chunk = tableRows.slice(start, start + perStatement);
-          const values = chunk.map(() => `(${placeholders(columns.length)})`).join(', ');
+          const values = chunk.map(() => `(${marks(columns.length)})`).join(', ');
           // OR IGNORE: the same link or term written twice by one document is one row.
           const verb = table === 'documents_fts' ? 'INSERT' : 'INSERT OR IGNORE';
           statements.push({
@@ -197,10 +193,6 @@ function documentRows(
     documents_fts: [[fm.id, fields.title, fields.summary, fields.body, fields.terms, fields.codes]],
   };
   return { tables, words };
-}
-
-function placeholders(count: number): string {
-  return Array.from({ length: count }, () => '?').join(', ');
 }
 
 /** Facet rows (with ancestors of hierarchical terms) and the words they add to search. */

@@ -15,17 +15,40 @@ import { collectDiagnostics, type LoadedFile, type ReadContent, readContent } fr
 import type { DocumentParser } from '../content/parse-pool.ts';
 import { type ContentSource, createGitSource, createWorkingTreeSource } from '../content/source.ts';
 import type { Taxonomy } from '../content/taxonomy.ts';
+import { inList } from '../db/in-list.ts';
 import { findRepository, headCommit, isAncestor, logChanges, resolveCommit } from '../git/git.ts';
 import { type Version, versionsFromLog } from '../git/history.ts';
 import { createRowWriter, DOCUMENT_TABLES, deleteDocuments, fromStoredModel } from './document-rows.ts';
 import { taxonomyStatements } from './taxonomy-rows.ts';
 import { countWords, storedWords, vocabularyStatements } from './vocabulary-rows.ts';
 
+/** What an index run reads: the content, and where it sits in git (for versions). */
+export interface IndexSource {
+  content: ContentSource;
+  /** The repository, the content folder inside it and the commit read; undefined outside git or before the first commit. */
+  git?: { repo: string; prefix: string; commit: string };
+}
+
+/**
+ * The content at `ref` in git, or the working tree of `contentDir` (with HEAD as the
+ * commit when it is in a repository). Throws when `ref` is given outside git or does not
+ * resolve.
+ */
+export async function openIndexSource(contentDir: string, ref?: string): Promise<IndexSource> {
+  const repo = await findRepository(contentDir);
+  const prefix = repo ? relative(repo, contentDir).split(sep).join('/') : '';
+  if (ref !== undefined) {
+    if (!repo) throw new Error(`--ref needs a git repository, and ${contentDir} is not in one`);
+    const commit = await resolveCommit(repo, ref);
+    return { content: createGitSource(repo, commit, prefix), git: { repo, prefix, commit } };
+  }
+  const commit = repo ? await headCommit(repo) : undefined;
+  return { content: createWorkingTreeSource(contentDir), ...(repo && commit ? { git: { repo, prefix, commit } } : {}) };
+}
+
 export interface IndexOptions {
-  /** The content folder (the one holding `taxonomy/`), absolute. */
-  contentDir: string;
-  /** Index git at this ref instead of the working tree. */
-  ref?: string;
+  /** What to index; the run closes its content source once read. */
+  source: IndexSource;
   /** Ignore what the index holds and rebuild everything. */
   full?: boolean;
   index: Client;
@@ -59,25 +82,71 @@ interface StoredRow {
   stamp: string | null;
 }
 
-/** Runs one index pass. Throws only for infrastructure failures (git, database). */
+/**
+ * Runs one index pass: read → check → plan → write. Throws only for infrastructure
+ * failures (the content source, git, the database), and then writes nothing.
+ */
 export async function runIndex(options: IndexOptions): Promise<IndexReport> {
-  const { contentDir, index, parser, full = false } = options;
+  const { index, full = false } = options;
   const log = options.log ?? (() => {});
   const now = (options.now ?? (() => new Date()))().toISOString();
+  const commit = options.source.git?.commit;
 
-  const repo = await findRepository(contentDir);
-  const prefix = repo ? relative(repo, contentDir).split(sep).join('/') : '';
-  let commit: string | undefined;
-  let source: ContentSource;
-  if (options.ref !== undefined) {
-    if (!repo) throw new Error(`--ref needs a git repository, and ${contentDir} is not in one`);
-    commit = await resolveCommit(repo, options.ref);
-    source = createGitSource(repo, commit, prefix);
+  const read = await readPhase(options);
+  const checked = await checkPhase(index, read);
+  log(
+    `checked ${checked.checked.length} of ${read.content.files.length} documents: ${summarize(checked.diagnostics, checked.checked.length)}`,
+  );
+  const plan = await planPhase(options, read, checked);
+  const unchanged =
+    !full &&
+    plan.toWrite.length === 0 &&
+    plan.removed.length === 0 &&
+    plan.restamped.length === 0 &&
+    !read.taxonomyChanged &&
+    (commit ?? '') === (read.meta.get('commit') ?? '');
+
+  if (unchanged) {
+    log('index is up to date');
   } else {
-    commit = repo ? await headCommit(repo) : undefined;
-    source = createWorkingTreeSource(contentDir);
+    // What the vocabulary loses: the words of every document this run replaces or removes.
+    const replacedWords = full ? [] : await storedWords(index, [...plan.removed, ...plan.toWrite.map(idOf)]);
+    const statements = buildBatch({
+      ...plan,
+      replacedWords,
+      full,
+      taxonomy: read.content.taxonomy,
+      taxonomyDigest: read.content.taxonomyDigest,
+      taxonomyChanged: read.taxonomyChanged,
+      commit,
+      now,
+    });
+    log(
+      `writing index: ${plan.toWrite.length} documents written, ${plan.removed.length} removed (${statements.length} statements)`,
+    );
+    await index.batch(statements, 'write');
   }
+  return {
+    diagnostics: checked.diagnostics,
+    documents: plan.next.size,
+    written: unchanged ? 0 : plan.toWrite.length,
+    removed: unchanged ? 0 : plan.removed.length,
+    rejected: checked.rejected,
+    commit,
+    unchanged,
+  };
+}
 
+interface ReadResult {
+  meta: Map<string, string>;
+  /** What the index holds, by path (empty for a full rebuild). */
+  stored: Map<string, StoredRow>;
+  content: ReadContent;
+  taxonomyChanged: boolean;
+}
+
+/** Reads the content, parsing only files that differ from what the index holds. */
+async function readPhase({ source, index, parser, full = false, onProgress }: IndexOptions): Promise<ReadResult> {
   const meta = await readMeta(index);
   const stored = full ? new Map<string, StoredRow>() : await readStoredRows(index);
   const isUnchanged = (path: string, marker: { digest?: string; stamp?: string }): boolean => {
@@ -88,20 +157,39 @@ export async function runIndex(options: IndexOptions): Promise<IndexReport> {
         (marker.stamp !== undefined && marker.stamp === row.stamp))
     );
   };
-
-  let read: ReadContent;
+  let content: ReadContent;
   try {
-    read = await readContent({ source, parser, isUnchanged, onProgress: options.onProgress });
+    content = await readContent({ source: source.content, parser, isUnchanged, onProgress });
   } finally {
-    source.close?.();
+    source.content.close?.();
   }
-  const taxonomyChanged = full || meta.get('taxonomy_digest') !== read.taxonomyDigest;
+  return { meta, stored, content, taxonomyChanged: full || meta.get('taxonomy_digest') !== content.taxonomyDigest };
+}
 
-  // Which unchanged documents a change can affect: with a new taxonomy, all of them;
-  // otherwise those linking to a document that was edited, moved or deleted.
-  const unchangedFiles = read.files.filter((file) => file.result === undefined);
-  const parsedFiles = read.files.filter((file) => file.result !== undefined);
-  const present = new Set(read.files.map((file) => file.path));
+interface CheckResult {
+  /** Files read unchanged from the index. */
+  unchangedFiles: LoadedFile[];
+  /** Files parsed in this run. */
+  parsedFiles: LoadedFile[];
+  /** Files checked in this run: the parsed ones and the unchanged ones a change can affect. */
+  checked: LoadedFile[];
+  /** Unchanged documents not checked again, known to the check by id and links only. */
+  known: KnownDocument[];
+  diagnostics: Diagnostic[];
+  accepted: LoadedFile[];
+  /** Paths of document files that failed the check. */
+  rejected: string[];
+}
+
+/**
+ * Checks with the rules of `hansei check`: every parsed file, and the unchanged documents
+ * a change can affect — with a new taxonomy all of them, otherwise those linking to a
+ * document that was edited, moved or deleted.
+ */
+async function checkPhase(index: Client, { stored, content, taxonomyChanged }: ReadResult): Promise<CheckResult> {
+  const unchangedFiles = content.files.filter((file) => file.result === undefined);
+  const parsedFiles = content.files.filter((file) => file.result !== undefined);
+  const present = new Set(content.files.map((file) => file.path));
   const touched = new Set<string>();
   for (const row of stored.values()) if (!present.has(row.path)) touched.add(row.id);
   for (const file of parsedFiles) {
@@ -134,20 +222,44 @@ export async function runIndex(options: IndexOptions): Promise<IndexReport> {
   }
   const results = checked.map((file) => file.result as ParseResult);
   const diagnostics = collectDiagnostics(
-    read.taxonomyDiagnostics,
+    content.taxonomyDiagnostics,
     results,
-    checkCorpus({ results, known, taxonomy: read.taxonomy, allPaths: read.allPaths }),
+    checkCorpus({ results, known, taxonomy: content.taxonomy, allPaths: content.allPaths }),
   );
   const rejectedPaths = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
-  const accepted = checked.filter((file) => file.result?.document && !rejectedPaths.has(file.path));
-  const rejected = read.files
-    .filter((file) => rejectedPaths.has(file.path) || (file.result && !file.result.document))
-    .map((file) => file.path);
-  log(`checked ${checked.length} of ${read.files.length} documents: ${summarize(diagnostics, checked.length)}`);
+  return {
+    unchangedFiles,
+    parsedFiles,
+    checked,
+    known,
+    diagnostics,
+    accepted: checked.filter((file) => file.result?.document && !rejectedPaths.has(file.path)),
+    rejected: content.files
+      .filter((file) => rejectedPaths.has(file.path) || (file.result && !file.result.document))
+      .map((file) => file.path),
+  };
+}
 
-  // What the index will hold: accepted and known documents, plus the last good version
-  // of rejected ones.
-  const next = new Map<string, string>(); // id → path
+interface Plan {
+  /** Document id → path of everything the index will hold. */
+  next: Map<string, string>;
+  toWrite: LoadedFile[];
+  removed: string[];
+  /** Touched but unchanged files: their new stamp, so the next run skips them unread. */
+  restamped: LoadedFile[];
+  history: { versions: Version[]; replaceAll: boolean } | undefined;
+}
+
+/**
+ * What the index will hold: accepted and known documents, plus the last good version of
+ * rejected ones; what to write, remove and restamp; and the versions git adds.
+ */
+async function planPhase(
+  { source, full = false }: IndexOptions,
+  { stored, meta, taxonomyChanged }: ReadResult,
+  { known, accepted, rejected, parsedFiles, unchangedFiles }: CheckResult,
+): Promise<Plan> {
+  const next = new Map<string, string>();
   for (const document of known) next.set(document.id, document.path);
   for (const file of accepted) next.set(idOf(file), file.path);
   for (const path of rejected) {
@@ -158,71 +270,21 @@ export async function runIndex(options: IndexOptions): Promise<IndexReport> {
   const storedIds = new Set([...stored.values()].map((row) => row.id));
   const removed = [...storedIds].filter((id) => !next.has(id));
   const newIds = new Set(toWrite.map(idOf).filter((id) => !storedIds.has(id)));
-  // Touched but unchanged files: remember their new stamp so the next run skips them unread.
   const restamped = unchangedFiles.filter(
     (file) => file.stamp !== undefined && file.stamp !== stored.get(file.path)?.stamp,
   );
-
-  const history =
-    repo && commit ? await versionHistory(repo, prefix, commit, meta.get('commit'), next, newIds, full) : undefined;
-  const commitChanged = (commit ?? '') !== (meta.get('commit') ?? '');
-  const unchanged =
-    !full &&
-    toWrite.length === 0 &&
-    removed.length === 0 &&
-    restamped.length === 0 &&
-    !taxonomyChanged &&
-    !commitChanged;
-
-  if (unchanged) {
-    log('index is up to date');
-  } else {
-    // What the vocabulary loses: the words of every document this run replaces or removes.
-    const replacedWords = full ? [] : await storedWords(index, [...removed, ...toWrite.map(idOf)]);
-    const statements = buildBatch({
-      replacedWords,
-      full,
-      taxonomy: read.taxonomy,
-      taxonomyDigest: read.taxonomyDigest,
-      toWrite,
-      removed,
-      restamped,
-      taxonomyChanged,
-      history,
-      commit,
-      now,
-      next,
-    });
-    log(
-      `writing index: ${toWrite.length} documents written, ${removed.length} removed (${statements.length} statements)`,
-    );
-    await index.batch(statements, 'write');
-  }
-  return {
-    diagnostics,
-    documents: next.size,
-    written: unchanged ? 0 : toWrite.length,
-    removed: unchanged ? 0 : removed.length,
-    rejected,
-    commit,
-    unchanged,
-  };
+  const history = source.git ? await versionHistory(source.git, meta.get('commit'), next, newIds, full) : undefined;
+  return { next, toWrite, removed, restamped, history };
 }
 
-interface BatchInput {
+interface BatchInput extends Plan {
   full: boolean;
   replacedWords: readonly string[][];
   taxonomy: Taxonomy;
   taxonomyDigest: string;
-  toWrite: LoadedFile[];
-  removed: string[];
-  restamped: LoadedFile[];
   taxonomyChanged: boolean;
-  history: { versions: Version[]; replaceAll: boolean } | undefined;
   commit: string | undefined;
   now: string;
-  /** Document id → path of everything the index will hold. */
-  next: ReadonlyMap<string, string>;
 }
 
 function buildBatch({
@@ -291,9 +353,7 @@ function buildBatch({
  * every newly indexed document was touched by them; otherwise the whole history.
  */
 async function versionHistory(
-  repo: string,
-  prefix: string,
-  commit: string,
+  { repo, prefix, commit }: { repo: string; prefix: string; commit: string },
   lastCommit: string | undefined,
   next: ReadonlyMap<string, string>,
   newIds: ReadonlySet<string>,
@@ -344,16 +404,8 @@ async function readStoredRows(index: Client): Promise<Map<string, StoredRow>> {
 /** Ids of documents with a link of any type to one of `targets`. */
 async function linkingTo(index: Client, targets: ReadonlySet<string>): Promise<Set<string>> {
   const sources = new Set<string>();
-  const ids = [...targets];
-  for (let start = 0; start < ids.length; start += 500) {
-    const chunk = ids.slice(start, start + 500);
-    const rows = (
-      await index.execute({
-        sql: `SELECT DISTINCT source_id FROM links WHERE target_id IN (${chunk.map(() => '?').join(', ')})`,
-        args: chunk,
-      })
-    ).rows;
-    for (const row of rows) sources.add(String(row.source_id));
+  for (const statement of inList('SELECT DISTINCT source_id FROM links WHERE target_id IN (?)', [...targets])) {
+    for (const row of (await index.execute(statement)).rows) sources.add(String(row.source_id));
   }
   return sources;
 }
@@ -361,15 +413,10 @@ async function linkingTo(index: Client, targets: ReadonlySet<string>): Promise<S
 /** Stored models of the given documents, to check them again. */
 async function readModels(index: Client, ids: readonly string[]): Promise<Map<string, ParsedDocument>> {
   const models = new Map<string, ParsedDocument>();
-  for (let start = 0; start < ids.length; start += 500) {
-    const chunk = ids.slice(start, start + 500);
-    const rows = (
-      await index.execute({
-        sql: `SELECT id, model, body_text FROM documents WHERE id IN (${chunk.map(() => '?').join(', ')})`,
-        args: chunk,
-      })
-    ).rows;
-    for (const row of rows) models.set(String(row.id), fromStoredModel(String(row.model), String(row.body_text)));
+  for (const statement of inList('SELECT id, model, body_text FROM documents WHERE id IN (?)', ids)) {
+    for (const row of (await index.execute(statement)).rows) {
+      models.set(String(row.id), fromStoredModel(String(row.model), String(row.body_text)));
+    }
   }
   return models;
 }

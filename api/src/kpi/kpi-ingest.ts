@@ -7,6 +7,7 @@
  */
 import type { Client, InStatement, InValue } from '@libsql/client';
 import type { Kpi, KpiLevel } from '../content/taxonomy-schema.ts';
+import { marks } from '../db/in-list.ts';
 import { type LearningTrigger, seriesKeyOf, toReading } from './kpi-store.ts';
 import type { ValidReading } from './readings.ts';
 import {
@@ -227,7 +228,7 @@ async function ingest(events: Client, group: readonly Pending[]): Promise<Ingest
   if (closing.length > 0) {
     writes.push({
       sql: `UPDATE kpi_triggers SET closed_at = CASE seq ${closing.map(() => 'WHEN ? THEN ?').join(' ')} END
-            WHERE closed_at IS NULL AND seq IN (${closing.map(() => '?').join(', ')})`,
+            WHERE closed_at IS NULL AND seq IN (${marks(closing.length)})`,
       args: [
         ...closing.flatMap((item) => [item.seq as number, item.closedAt as string]),
         ...closing.map((item) => item.seq as number),
@@ -366,7 +367,7 @@ async function readContexts(
   const ids = [...new Set([...series.values()].flat().map((reading) => reading.clientId))];
   const [known, latest, open] = await events.batch(
     [
-      { sql: `SELECT client_id FROM kpi_readings WHERE client_id IN (${ids.map(() => '?').join(', ')})`, args: ids },
+      { sql: `SELECT client_id FROM kpi_readings WHERE client_id IN (${marks(ids.length)})`, args: ids },
       {
         sql: heads
           .map(

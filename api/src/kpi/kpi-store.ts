@@ -5,6 +5,7 @@
  */
 import type { Client, InValue, ResultSet, Row } from '@libsql/client';
 import type { KpiLevel, KpiRule } from '../content/taxonomy-schema.ts';
+import { marks } from '../db/in-list.ts';
 import type { Reading } from './rules.ts';
 
 /** A stored reading. */
@@ -186,12 +187,11 @@ export async function triggerReads(
   const result = new Map<number, TriggerRead[]>(triggers.map((trigger) => [trigger.id, []]));
   const asked = triggers.filter((trigger) => trigger.recommended.length > 0);
   if (asked.length === 0) return result;
-  const kinds = READ_KINDS.map(() => '?').join(', ');
   // While the trigger was open: a read after the series was green again answered nothing.
   const statements = asked.map((trigger) => ({
     sql: `SELECT document_id, kind, occurred_at FROM events
-          WHERE business_unit = ? AND occurred_at >= ? AND occurred_at <= ? AND kind IN (${kinds})
-            AND document_id IN (${trigger.recommended.map(() => '?').join(', ')})
+          WHERE business_unit = ? AND occurred_at >= ? AND occurred_at <= ? AND kind IN (${marks(READ_KINDS.length)})
+            AND document_id IN (${marks(trigger.recommended.length)})
           ORDER BY occurred_at, seq LIMIT 100`,
     args: [
       trigger.businessUnit,

@@ -8,12 +8,12 @@ import { relative, sep } from 'node:path';
 import type { Client } from '@libsql/client';
 import type { ParsedDocument } from '../content/document.ts';
 import { openEventsIfPresent, type StorageConfig } from '../db/storage.ts';
-import { ANONYMOUS_REVIEW_CAP, cappedCountSql } from '../events/anonymous-caps.ts';
 import { type FeedbackRecord, listFeedback } from '../feedback/feedback-store.ts';
 import { findRepository, headCommit, logChanges } from '../git/git.ts';
 import { versionsFromLog } from '../git/history.ts';
 import { listTriggers } from '../kpi/kpi-store.ts';
 import type { RedTrigger } from '../kpi/recurrence.ts';
+import { notHelpfulByDay } from '../server/data/events-store.ts';
 import type { Change, DailyVotes } from './staleness.ts';
 
 /**
@@ -53,27 +53,9 @@ export async function readEventsStore<T>(
   }
 }
 
-/**
- * "Not helpful" votes per document id and day, or `undefined` when there is no events
- * store. Anonymous votes count once per client (events migration 6) and at most
- * `ANONYMOUS_REVIEW_CAP` per document and day: anyone can reach the portal's buttons.
- */
+/** "Not helpful" votes per document id and day (the store's rule), or `undefined` without an events store. */
 export function notHelpfulVotes(config: StorageConfig): Promise<Map<string, DailyVotes[]> | undefined> {
-  return readEventsStore(config, async (events) => {
-    const capped = cappedCountSql({ not_helpful: ANONYMOUS_REVIEW_CAP });
-    const result = await events.execute({
-      sql: `SELECT document_id, day, ${capped.sql} AS count FROM event_daily WHERE kind = ? ORDER BY document_id, day`,
-      args: [...capped.args, 'not_helpful'],
-    });
-    const votes = new Map<string, DailyVotes[]>();
-    for (const row of result.rows) {
-      const id = String(row.document_id);
-      const list = votes.get(id) ?? [];
-      list.push({ day: String(row.day), count: Number(row.count) });
-      votes.set(id, list);
-    }
-    return votes;
-  });
+  return readEventsStore(config, notHelpfulByDay);
 }
 
 /** Red KPI learning triggers (for recurrences), or `undefined` when there is no events store. */

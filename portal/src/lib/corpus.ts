@@ -1,42 +1,33 @@
 /**
  * Everything the pages need about the corpus, computed once per build: the documents,
- * the taxonomy, links between documents, version history from git and review state.
- * Review state and history reuse the api modules, so the portal agrees with the API.
+ * the taxonomy, and each document's derived facts — replaced by, cited by, provisional,
+ * corrective actions and overdue, review state, versions. The facts are not derived here:
+ * the build brings the index up to date with `hansei index` (incremental, so a no-op after
+ * `npm start` indexed) and reads them with the functions the API's `Document` fields call
+ * (`@hansei/api/document-facts`), so both front doors state every fact the same way.
+ * Astro's collection stays the source of what to render (the MDX body).
  */
 
 import { type CollectionEntry, getCollection } from 'astro:content';
-import { relative, resolve } from 'node:path';
-import { findRepository, logChanges } from '@hansei/api/git';
-import { type Version, versionsFromLog } from '@hansei/api/history';
-import { isoToday, type ReviewState, reviewState } from '@hansei/api/review-state';
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { type Catalog, loadCatalog } from '@hansei/api/catalog';
+import { allDocumentFacts, type DocumentFacts } from '@hansei/api/document-facts';
+import { isoToday } from '@hansei/api/review-state';
 import { createWorkingTreeSource } from '@hansei/api/source';
-import { loadTaxonomy, selfAndAncestors, type Taxonomy } from '@hansei/api/taxonomy';
+import { openIndex, storageConfig } from '@hansei/api/storage';
+import { loadTaxonomy, type Taxonomy } from '@hansei/api/taxonomy';
 import { contentDir } from './content-dir.ts';
 import { DIMENSIONS, type Dimension, type Term, termsOf } from './dimensions.ts';
 
 export type DocEntry = CollectionEntry<'docs'>;
 
-export interface CorrectiveActionInfo {
-  id: string;
-  owner: string;
-  due: string;
-  status: string;
-  closed: string | undefined;
-  overdue: boolean;
-}
-
-export interface DocInfo {
+/** A document to render: its collection entry and the facts the index holds about it. */
+export interface DocInfo extends Omit<DocumentFacts, 'replacedBy'> {
   entry: DocEntry;
-  id: string;
-  review: ReviewState;
-  /** Ids this document links to, from front matter and body links. */
-  links: Set<string>;
-  citedBy: string[];
+  /** The approved documents that replace it (the API's `replacedBy`). */
   supersededBy: string[];
-  versions: Version[];
-  actions: CorrectiveActionInfo[];
-  /** A lesson whose source RCA still has open actions. */
-  provisional: boolean;
 }
 
 export interface Corpus {
@@ -47,146 +38,101 @@ export interface Corpus {
   today: string;
 }
 
-const DOC_ID = /\b(?:LL|SOP|RCA)-\d{4,}\b/;
-const BODY_LINK = /\]\(([^)\s]+)\)/g;
-const ACTION = /<CorrectiveAction\s([^>]*)>/g;
-const ATTRIBUTE = /(\w+)="([^"]*)"/g;
-
 let loading: Promise<Corpus> | undefined;
 
-/** The corpus, loaded once per build. */
+/** The corpus, loaded once per build (and again in dev when content changes). */
 export function loadCorpus(): Promise<Corpus> {
   loading ??= buildCorpus();
   return loading;
 }
+
+/** The data folder the API reads too: `$HANSEI_DATA_DIR`, else the repository's `.hansei/`. */
+const dataDir = () => process.env.HANSEI_DATA_DIR ?? resolve(process.cwd(), '../.hansei');
 
 async function buildCorpus(): Promise<Corpus> {
   const today = isoToday();
   // Read like "hansei check" reads: a taxonomy file linked from outside the content folder,
   // a FIFO or a device fails the build with its code instead of being published or hanging it.
   const source = createWorkingTreeSource(contentDir);
-  const { taxonomy } = await loadTaxonomy(async (path) => {
-    const bytes = await source.read(path);
-    return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
-  });
-  const entries = await getCollection('docs');
-  const history = await readHistory(entries);
+  const [{ taxonomy }, entries] = await Promise.all([
+    loadTaxonomy(async (path) => {
+      const bytes = await source.read(path);
+      return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+    }),
+    getCollection('docs'),
+    indexContent(),
+  ]);
+  const { catalog, facts } = await readIndex(today);
+
   const docs = new Map<string, DocInfo>();
+  const unindexed: string[] = [];
   for (const entry of entries) {
-    const data = entry.data;
-    const links = new Set<string>([...data.related, ...data.supersedes]);
-    if (data.kind === 'lesson') {
-      if (data.source_rca) links.add(data.source_rca);
-      for (const id of data.applied_in) links.add(id);
+    const fact = facts.get(entry.data.id);
+    if (!fact) {
+      unindexed.push(entry.data.id);
+      continue;
     }
-    if (data.kind === 'rca') for (const id of data.lessons) links.add(id);
-    for (const match of (entry.body ?? '').matchAll(BODY_LINK)) {
-      const id = DOC_ID.exec(match[1] ?? '')?.[0];
-      if (id && id !== data.id) links.add(id);
-    }
-    docs.set(data.id, {
-      entry,
-      id: data.id,
-      review: reviewState(data, taxonomy.businessUnits.get(data.business_unit)?.review_policy, today),
-      links,
-      citedBy: [],
-      supersededBy: [],
-      versions: history.get(data.id) ?? [],
-      actions: actionsOf(entry.body ?? '', today),
-      provisional: false,
-    });
+    const { replacedBy, ...rest } = fact;
+    docs.set(entry.data.id, { ...rest, entry, supersededBy: replacedBy });
   }
-  for (const doc of docs.values()) {
-    for (const id of doc.links) docs.get(id)?.citedBy.push(doc.id);
-    // Only approved knowledge replaces anything (a draft that supersedes replaces nothing yet).
-    if (doc.entry.data.status === 'approved')
-      for (const id of doc.entry.data.supersedes) docs.get(id)?.supersededBy.push(doc.id);
-  }
-  for (const doc of docs.values()) {
-    const data = doc.entry.data;
-    if (data.kind !== 'lesson' || !data.source_rca) continue;
-    doc.provisional = (docs.get(data.source_rca)?.actions ?? []).some((action) => isOpen(action.status));
-  }
+  // The index leaves out what fails `hansei check`; so does the portal, as the API does.
+  if (unindexed.length > 0) console.warn(`[hansei] not published (fails hansei check): ${unindexed.join(', ')}`);
+
   const byTerm = Object.fromEntries(
-    (Object.keys(DIMENSIONS) as Dimension[]).map((dimension) => [dimension, new Map<string, DocInfo[]>()]),
+    (Object.keys(DIMENSIONS) as Dimension[]).map((dimension) => [
+      dimension,
+      new Map(
+        [...catalog.tagged[DIMENSIONS[dimension].model]].map(([term, ids]) => [
+          term,
+          ids.flatMap((id) => docs.get(id) ?? []),
+        ]),
+      ),
+    ]),
   ) as Record<Dimension, Map<string, DocInfo[]>>;
-  for (const doc of docs.values()) {
-    for (const dimension of Object.keys(DIMENSIONS) as Dimension[]) {
-      const ids = new Set(termIds(doc.entry, dimension).flatMap((id) => expand(dimension, id)));
-      for (const id of ids) {
-        const list = byTerm[dimension].get(id) ?? [];
-        list.push(doc);
-        byTerm[dimension].set(id, list);
-      }
-    }
-  }
   return { taxonomy, docs, byTerm, today };
 }
 
-/** The term ids a document is tagged with in one dimension. */
-export function termIds(entry: DocEntry, dimension: Dimension): string[] {
-  const value = entry.data[DIMENSIONS[dimension].field];
-  return Array.isArray(value) ? value : [value];
+/**
+ * Runs `hansei index` on the content folder into the data folder. Exit 1 means some
+ * documents failed the check: the index leaves them out (it printed which), the build
+ * goes on without them. Anything else is a failure of the build.
+ */
+function indexContent(): Promise<void> {
+  const cli = createRequire(resolve(process.cwd(), 'package.json')).resolve('@hansei/api/cli');
+  return new Promise((done, fail) => {
+    execFile(
+      process.execPath,
+      [cli, 'index', '--content', contentDir, '--data', dataDir()],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 2) : 0;
+        if (code > 1) {
+          fail(new Error(`hansei index failed (exit ${code}):\n${stderr || stdout || String(error)}`));
+          return;
+        }
+        const summary = stdout
+          .trim()
+          .split('\n')
+          .filter((line) => / documents in the index/.test(line));
+        console.log(`[hansei] ${summary.at(-1) ?? 'index up to date'}`);
+        if (code === 1) process.stderr.write(stdout);
+        done();
+      },
+    );
+  });
 }
 
-/** Hierarchical dimensions count a document under every ancestor too. */
-function expand(dimension: Dimension, id: string): string[] {
-  return DIMENSIONS[dimension].hierarchical ? selfAndAncestors(id) : [id];
+async function readIndex(today: string): Promise<{ catalog: Catalog; facts: Map<string, DocumentFacts> }> {
+  const index = await openIndex(storageConfig(dataDir()));
+  try {
+    const catalog = await loadCatalog(index);
+    return { catalog, facts: await allDocumentFacts(index, catalog, today) };
+  } finally {
+    index.close();
+  }
 }
 
 /** The terms of a dimension, in taxonomy order. */
 export function allTerms(corpus: Corpus, dimension: Dimension): Term[] {
   return termsOf(corpus.taxonomy, dimension);
-}
-
-export function isOpen(status: string): boolean {
-  return status === 'open' || status === 'in-progress';
-}
-
-function actionsOf(body: string, today: string): CorrectiveActionInfo[] {
-  const actions: CorrectiveActionInfo[] = [];
-  for (const match of body.matchAll(ACTION)) {
-    const attributes = Object.fromEntries([...(match[1] ?? '').matchAll(ATTRIBUTE)].map((m) => [m[1], m[2]]));
-    const status = attributes.status ?? 'open';
-    const due = attributes.due ?? '';
-    actions.push({
-      id: attributes.id ?? '',
-      owner: attributes.owner ?? '',
-      due,
-      status,
-      closed: attributes.closed,
-      overdue: isOpen(status) && due !== '' && due < today,
-    });
-  }
-  return actions;
-}
-
-/** Versions per document id from one bulk `git log`, as the indexer reads them. */
-async function readHistory(entries: DocEntry[]): Promise<Map<string, Version[]>> {
-  const byId = new Map<string, Version[]>();
-  const repo = await findRepository(contentDir).catch(() => undefined);
-  if (!repo) return byId;
-  const prefix = relative(repo, contentDir).split('\\').join('/');
-  const current = new Map(
-    entries
-      .filter((entry) => entry.filePath)
-      .map((entry) => [
-        relative(repo, resolve(entry.filePath ?? ''))
-          .split('\\')
-          .join('/'),
-        entry.data.id,
-      ]),
-  );
-  let commits: Awaited<ReturnType<typeof logChanges>> = [];
-  try {
-    commits = await logChanges(repo, 'HEAD', prefix);
-  } catch {
-    return byId; // no commits yet
-  }
-  for (const version of versionsFromLog(commits, current)) {
-    const list = byId.get(version.documentId) ?? [];
-    list.push(version);
-    byId.set(version.documentId, list);
-  }
-  return byId;
 }

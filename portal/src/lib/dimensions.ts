@@ -1,11 +1,14 @@
 /**
  * The four ways to browse: failure mode, process, equipment and business unit. Their URL
- * segment, front matter field, taxonomy map and Pagefind filter name.
+ * segment, the content model's dimension (`model`, as the index and the API name it),
+ * front matter field, taxonomy map and Pagefind filter name.
  */
+import type { Dimension as ModelDimension } from '@hansei/api/dimensions';
 import type { Taxonomy } from '@hansei/api/taxonomy';
 
 export const DIMENSIONS = {
   'failure-mode': {
+    model: 'failureMode',
     field: 'failure_modes',
     taxonomy: 'failureModes',
     label: 'Failure mode',
@@ -14,6 +17,7 @@ export const DIMENSIONS = {
     hierarchical: true,
   },
   process: {
+    model: 'process',
     field: 'processes',
     taxonomy: 'processes',
     label: 'Process',
@@ -22,6 +26,7 @@ export const DIMENSIONS = {
     hierarchical: true,
   },
   equipment: {
+    model: 'equipment',
     field: 'equipment',
     taxonomy: 'equipment',
     label: 'Equipment',
@@ -30,6 +35,7 @@ export const DIMENSIONS = {
     hierarchical: false,
   },
   unit: {
+    model: 'businessUnit',
     field: 'business_unit',
     taxonomy: 'businessUnits',
     label: 'Business unit',
@@ -37,7 +43,7 @@ export const DIMENSIONS = {
     filter: 'unit',
     hierarchical: false,
   },
-} as const;
+} as const satisfies Record<string, { model: ModelDimension; [key: string]: unknown }>;
 
 export type Dimension = keyof typeof DIMENSIONS;
 

@@ -6,6 +6,7 @@ import type { InValue } from '@libsql/client';
 import { OPEN_ACTION_STATUSES } from '../../content/actions.ts';
 import type { CorrectiveAction } from '../../content/structure.ts';
 import type { DatabaseReader } from '../../db/database.ts';
+import { marks } from '../../db/in-list.ts';
 
 export interface ActionQuery {
   statuses?: readonly string[] | null;
@@ -16,8 +17,6 @@ export interface ActionQuery {
   today: string;
 }
 
-const marks = (values: readonly unknown[]) => values.map(() => '?').join(', ');
-
 /** Corrective actions matching the query, soonest due first, with the RCA they belong to. */
 export async function listActions(
   index: DatabaseReader,
@@ -26,7 +25,7 @@ export async function listActions(
   const where: string[] = [];
   const args: InValue[] = [];
   if (query.statuses?.length) {
-    where.push(`a.status IN (${marks(query.statuses)})`);
+    where.push(`a.status IN (${marks(query.statuses.length)})`);
     args.push(...query.statuses);
   }
   if (query.businessUnit) {
@@ -38,7 +37,7 @@ export async function listActions(
     args.push(query.owner);
   }
   if (query.overdue !== null && query.overdue !== undefined) {
-    const overdue = `(a.status IN (${marks(OPEN_ACTION_STATUSES)}) AND a.due < ?)`;
+    const overdue = `(a.status IN (${marks(OPEN_ACTION_STATUSES.length)}) AND a.due < ?)`;
     where.push(query.overdue ? overdue : `NOT ${overdue}`);
     args.push(...OPEN_ACTION_STATUSES, query.today);
   }

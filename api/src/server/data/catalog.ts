@@ -180,7 +180,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** A business unit's stewards and policy, from its taxonomy row. */
 /** Documents a taxonomy term covers, its descendants' included, by id. */
 export function documentsUnder(catalog: Catalog, dimension: Dimension, termId: string): DocumentRecord[] {
   return (catalog.tagged[dimension].get(termId) ?? [])
@@ -188,6 +187,7 @@ export function documentsUnder(catalog: Catalog, dimension: Dimension, termId: s
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/** A business unit's stewards and policy, from its taxonomy row. */
 export function unitOf(catalog: Catalog, id: string): BusinessUnit | undefined {
   return catalog.terms.businessUnit.get(id)?.data as BusinessUnit | undefined;
 }

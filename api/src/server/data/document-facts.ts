@@ -7,9 +7,12 @@
 import type { LinkType } from '../../content/links.ts';
 import type { LessonFrontMatter } from '../../content/schema.ts';
 import type { CorrectiveAction } from '../../content/structure.ts';
-import { isProvisional, rcasOfLesson } from '../../model/facts.ts';
+import type { DatabaseReader } from '../../db/database.ts';
+import type { Version } from '../../git/history.ts';
+import { type ActionFact, actionFact, isProvisional, rcasOfLesson } from '../../model/facts.ts';
 import { type ReviewState, reviewState } from '../../review/review-state.ts';
 import { type Catalog, type DocumentRecord, policyOf } from './catalog.ts';
+import { loadActions, loadVersions } from './document-details.ts';
 
 /** Documents linked to `id` by `type`, outgoing or incoming, that are in the index. */
 export function linked(catalog: Catalog, id: string, type: LinkType, direction: 'from' | 'to'): DocumentRecord[] {
@@ -30,6 +33,13 @@ export function replacementsOf(catalog: Catalog, id: string): DocumentRecord[] {
   return catalog.superseded.has(id)
     ? linked(catalog, id, 'supersedes', 'to').filter((d) => d.status === 'approved')
     : [];
+}
+
+/** The lessons an RCA produced: those it lists in `lessons`, and those naming it as their `source_rca`. */
+export function lessonsOfRca(catalog: Catalog, id: string): DocumentRecord[] {
+  return [...new Set([...linked(catalog, id, 'lessons', 'from'), ...linked(catalog, id, 'source_rca', 'to')])].sort(
+    (a, b) => a.id.localeCompare(b.id),
+  );
 }
 
 /** The RCAs a lesson came from, in the index. */
@@ -54,4 +64,67 @@ export async function provisionalOf(
 /** When the document is next due for verification, from its unit's review policy. */
 export function reviewStateOf(catalog: Catalog, document: DocumentRecord, today: string): ReviewState {
   return reviewState(document.frontMatter, policyOf(catalog, document.businessUnit), today);
+}
+
+/** Every derived fact of one document, as a static page shows it. */
+export interface DocumentFacts {
+  id: string;
+  /** The approved documents that replace it (`Document.replacedBy`). */
+  replacedBy: string[];
+  /** What it supersedes (`Document.supersedes`). */
+  replaces: string[];
+  /** A lesson's RCAs: its `source_rca` and every RCA listing it (`Lesson.rcas`). */
+  rcas: string[];
+  /** An RCA's lessons (`Rca.lessons`). */
+  lessons: string[];
+  /** A lesson's SOPs (`Lesson.appliedIn`). */
+  appliedIn: string[];
+  /** An SOP's lessons (`Sop.appliedLessons`). */
+  appliedLessons: string[];
+  /** Related, whichever side declared it (`Document.related`). */
+  related: string[];
+  /** Documents linking to it in their text (`Document.citedBy`). */
+  citedBy: string[];
+  provisional: boolean;
+  /** Its corrective actions (an RCA's), with whether each is overdue today. */
+  actions: ActionFact[];
+  review: ReviewState;
+  /** Commits that changed it, newest first. */
+  versions: Omit<Version, 'documentId'>[];
+}
+
+/**
+ * The facts of every document in the index, in a few queries: what a static build (the
+ * portal) shows on each page, from the same functions the API's `Document` fields call.
+ */
+export async function allDocumentFacts(
+  index: DatabaseReader,
+  catalog: Catalog,
+  today: string,
+): Promise<Map<string, DocumentFacts>> {
+  const ids = [...catalog.documents.keys()];
+  const [actionLists, versionLists] = await Promise.all([loadActions(index, ids), loadVersions(index, ids)]);
+  const actionsById = new Map(ids.map((id, i) => [id, actionLists[i] ?? []]));
+  const actionsOf = async (rcas: readonly string[]) => rcas.map((id) => actionsById.get(id) ?? []);
+  const facts = new Map<string, DocumentFacts>();
+  for (const [i, id] of ids.entries()) {
+    const document = catalog.documents.get(id) as DocumentRecord;
+    const ids = (records: readonly DocumentRecord[]) => records.map((other) => other.id);
+    facts.set(id, {
+      id,
+      replacedBy: ids(replacementsOf(catalog, id)),
+      replaces: ids(linked(catalog, id, 'supersedes', 'from')),
+      rcas: rcasOf(catalog, document),
+      lessons: document.kind === 'rca' ? ids(lessonsOfRca(catalog, id)) : [],
+      appliedIn: ids(linked(catalog, id, 'applied_in', 'from')),
+      appliedLessons: ids(linked(catalog, id, 'applied_in', 'to')),
+      related: ids(relatedOf(catalog, id)),
+      citedBy: ids(linked(catalog, id, 'cites', 'to')),
+      provisional: await provisionalOf(catalog, document, actionsOf),
+      actions: (actionsById.get(id) ?? []).map((action) => actionFact(action, today)),
+      review: reviewStateOf(catalog, document, today),
+      versions: versionLists[i] ?? [],
+    });
+  }
+  return facts;
 }

@@ -4,7 +4,8 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Client, InValue } from '@libsql/client';
-import { cappedCountSql } from '../../events/anonymous-caps.ts';
+import { inList } from '../../db/in-list.ts';
+import { ANONYMOUS_REVIEW_CAP, cappedCountSql } from '../../events/anonymous-caps.ts';
 import type { FeedbackDetail } from '../../feedback/feedback-rules.ts';
 import { feedbackInserts } from '../../feedback/feedback-store.ts';
 
@@ -120,25 +121,16 @@ export async function countsByDocument(
   ids?: readonly string[],
 ): Promise<Map<string, ReuseCounts>> {
   const result = new Map<string, ReuseCounts>();
-  const run = async (filter: string, args: InValue[]) => {
-    const rows = (
-      await events.execute({
-        sql: `SELECT document_id, kind, sum(count) AS n FROM event_daily WHERE day BETWEEN ? AND ? ${filter} GROUP BY document_id, kind`,
-        args: [from, to, ...args],
-      })
-    ).rows;
-    for (const row of rows) {
+  const sql = 'SELECT document_id, kind, sum(count) AS n FROM event_daily WHERE day BETWEEN ? AND ?';
+  const statements = ids
+    ? inList(`${sql} AND document_id IN (?) GROUP BY document_id, kind`, ids, [from, to])
+    : [{ sql: `${sql} GROUP BY document_id, kind`, args: [from, to] }];
+  for (const statement of statements) {
+    for (const row of (await events.execute(statement)).rows) {
       const id = String(row.document_id);
       const counts = result.get(id) ?? emptyCounts();
       counts[String(row.kind) as EventKind] = Number(row.n);
       result.set(id, counts);
-    }
-  };
-  if (!ids) await run('', []);
-  else {
-    for (let start = 0; start < ids.length; start += 500) {
-      const chunk = ids.slice(start, start + 500);
-      await run(`AND document_id IN (${chunk.map(() => '?').join(', ')})`, chunk);
     }
   }
   return result;
@@ -153,26 +145,16 @@ export async function timeSeries(
   ids?: readonly string[],
 ): Promise<{ start: string; counts: ReuseCounts }[]> {
   const buckets = new Map<string, ReuseCounts>();
-  const run = async (filter: string, args: InValue[]) => {
-    const rows = (
-      await events.execute({
-        sql: `SELECT ${BUCKET[interval]} AS bucket, kind, sum(count) AS n FROM event_daily
-              WHERE day BETWEEN ? AND ? ${filter} GROUP BY bucket, kind`,
-        args: [from, to, ...args],
-      })
-    ).rows;
-    for (const row of rows) {
+  const sql = `SELECT ${BUCKET[interval]} AS bucket, kind, sum(count) AS n FROM event_daily WHERE day BETWEEN ? AND ?`;
+  const statements = ids
+    ? inList(`${sql} AND document_id IN (?) GROUP BY bucket, kind`, ids, [from, to])
+    : [{ sql: `${sql} GROUP BY bucket, kind`, args: [from, to] }];
+  for (const statement of statements) {
+    for (const row of (await events.execute(statement)).rows) {
       const key = String(row.bucket);
       const counts = buckets.get(key) ?? emptyCounts();
       counts[String(row.kind) as EventKind] += Number(row.n);
       buckets.set(key, counts);
-    }
-  };
-  if (!ids) await run('', []);
-  else {
-    for (let start = 0; start < ids.length; start += 500) {
-      const chunk = ids.slice(start, start + 500);
-      await run(`AND document_id IN (${chunk.map(() => '?').join(', ')})`, chunk);
     }
   }
   return [...buckets].sort(([a], [b]) => a.localeCompare(b)).map(([start, counts]) => ({ start, counts }));
@@ -192,6 +174,27 @@ export async function createVoterHash(events: Client): Promise<(clientKey: strin
 /** How many events the store holds (for health and benchmarks). */
 export async function countEvents(events: Client): Promise<number> {
   return Number((await events.execute('SELECT count(*) AS n FROM events')).rows[0]?.n ?? 0);
+}
+
+/**
+ * "Not helpful" votes per document id and day, oldest first, for the review queue.
+ * Anonymous votes count once per client (events migration 6) and at most
+ * `ANONYMOUS_REVIEW_CAP` per document and day: anyone can reach the portal's buttons.
+ */
+export async function notHelpfulByDay(events: Client): Promise<Map<string, { day: string; count: number }[]>> {
+  const capped = cappedCountSql({ not_helpful: ANONYMOUS_REVIEW_CAP });
+  const result = await events.execute({
+    sql: `SELECT document_id, day, ${capped.sql} AS count FROM event_daily WHERE kind = ? ORDER BY document_id, day`,
+    args: [...capped.args, 'not_helpful'],
+  });
+  const votes = new Map<string, { day: string; count: number }[]>();
+  for (const row of result.rows) {
+    const id = String(row.document_id);
+    const list = votes.get(id) ?? [];
+    list.push({ day: String(row.day), count: Number(row.count) });
+    votes.set(id, list);
+  }
+  return votes;
 }
 
 /**

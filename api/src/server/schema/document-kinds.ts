@@ -8,7 +8,7 @@ import type { Cause, Prompt } from '../../content/structure.ts';
 import { actionFact } from '../../model/facts.ts';
 import type { Context } from '../context.ts';
 import type { DocumentRecord } from '../data/catalog.ts';
-import { linked, provisionalOf } from '../data/document-facts.ts';
+import { lessonsOfRca, linked, provisionalOf, rcasOf } from '../data/document-facts.ts';
 import { builder } from './builder.ts';
 import {
   ActionStatusEnum,
@@ -38,6 +38,12 @@ builder.node(LessonRef, {
       type: RcaRef,
       nullable: true,
       resolve: (d, _a, ctx) => linked(ctx.catalog, d.id, 'source_rca', 'from')[0] ?? null,
+    }),
+    rcas: t.field({
+      type: [RcaRef],
+      description:
+        'The RCAs this lesson came from: its `sourceRca`, and every RCA listing it (what makes it provisional).',
+      resolve: (d, _a, ctx) => rcasOf(ctx.catalog, d).flatMap((id) => ctx.catalog.documents.get(id) ?? []),
     }),
     appliedIn: t.field({
       type: [SopRef],
@@ -132,8 +138,8 @@ builder.node(RcaRef, {
     }),
     lessons: t.field({
       type: [LessonRef],
-      description: 'Lessons this analysis produced.',
-      resolve: (d, _a, ctx) => linked(ctx.catalog, d.id, 'lessons', 'from'),
+      description: 'Lessons this analysis produced: listed in its `lessons`, or naming it as their `sourceRca`.',
+      resolve: (d, _a, ctx) => lessonsOfRca(ctx.catalog, d.id),
     }),
   }),
 });
