@@ -8,6 +8,7 @@ import type { ParsedDocument } from '../content/document.ts';
 import type { FrontMatter } from '../content/schema.ts';
 import { type Section, sectionsOf } from '../content/sections.ts';
 import { type CorrectiveAction, extractStructure } from '../content/structure.ts';
+import { replacesWhenSuperseding } from '../model/facts.ts';
 
 export interface DocumentFacts {
   id: string;
@@ -44,12 +45,12 @@ export function documentFacts(document: ParsedDocument): DocumentFacts {
 }
 
 /**
- * What a version replaces while it is in force. Only an approved document replaces
- * another (the API's `superseded` set follows the same rule): a draft that will one day
- * supersede a lesson does not retire it yet.
+ * What a version replaces while it is in force, by the rule of `replacesWhenSuperseding`
+ * (only an approved document replaces): a draft that will one day supersede a lesson does
+ * not retire it yet.
  */
 export function supersedesInForce(
   facts: { status: DocumentFacts['status']; supersedes: readonly string[] } | null,
 ): readonly string[] {
-  return facts?.status === 'approved' ? facts.supersedes : [];
+  return facts && replacesWhenSuperseding(facts.status) ? facts.supersedes : [];
 }

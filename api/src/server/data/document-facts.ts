@@ -9,7 +9,13 @@ import type { LessonFrontMatter } from '../../content/schema.ts';
 import type { CorrectiveAction } from '../../content/structure.ts';
 import type { DatabaseReader } from '../../db/database.ts';
 import type { Version } from '../../git/history.ts';
-import { type ActionFact, actionFact, isProvisional, rcasOfLesson } from '../../model/facts.ts';
+import {
+  type ActionFact,
+  actionFact,
+  isProvisional,
+  rcasOfLesson,
+  replacesWhenSuperseding,
+} from '../../model/facts.ts';
 import { type ReviewState, reviewState } from '../../review/review-state.ts';
 import { type Catalog, type DocumentRecord, policyOf } from './catalog.ts';
 import { loadActions, loadVersions } from './document-details.ts';
@@ -31,7 +37,7 @@ export function relatedOf(catalog: Catalog, id: string): DocumentRecord[] {
 /** The approved documents that replace a document (empty when nothing does). */
 export function replacementsOf(catalog: Catalog, id: string): DocumentRecord[] {
   return catalog.superseded.has(id)
-    ? linked(catalog, id, 'supersedes', 'to').filter((d) => d.status === 'approved')
+    ? linked(catalog, id, 'supersedes', 'to').filter((d) => replacesWhenSuperseding(d.status))
     : [];
 }
 
