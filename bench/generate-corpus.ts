@@ -41,6 +41,8 @@ export interface GeneratedCorpus {
 }
 
 /** Writes `count` documents (60% lessons, 20% SOPs, 20% RCAs) and a taxonomy (with a KPI) under `root`. */
+const ACTION_STATES = ['done', 'open', 'in-progress', 'cancelled'];
+
 export async function generateCorpus(root: string, count: number, seed = 42): Promise<GeneratedCorpus> {
   const random = createRandom(seed);
   for (const folder of ['taxonomy', 'lessons', 'sops', 'rca']) await mkdir(join(root, folder), { recursive: true });
@@ -145,8 +147,12 @@ ${extra}---
     );
   }
   for (let i = 0; i < rcas; i++) {
-    const lesson = id('LL', i % lessons);
-    const extra = `method: five-whys\nincident_date: 2025-0${(i % 9) + 1}-15\nproblem_statement: ${paragraph(1)}\nlessons: [${lesson}]\n`;
+    // Its own lesson, and one more that names no source RCA (provisional only by this list).
+    const listed = [...new Set([id('LL', i % lessons), id('LL', (i + rcas) % lessons)])];
+    const extra = `method: five-whys\nincident_date: 2025-0${(i % 9) + 1}-15\nproblem_statement: ${paragraph(1)}\nlessons: [${listed.join(', ')}]\n`;
+    // Actions in every state, due in the past (overdue while open) or far ahead.
+    const status = ACTION_STATES[i % ACTION_STATES.length];
+    const due = `${i % 8 < 4 ? 2026 : 2099}-0${(i % 9) + 1}-20`;
     const whys = [1, 2, 3, 4, 5]
       .map(
         (n) =>
@@ -156,7 +162,7 @@ ${extra}---
     await write(
       'rca',
       id('RCA', i),
-      `${header(id('RCA', i), 'rca', i, extra)}\n${paragraph(5)}\n\n<FiveWhys problem="${random.pick(WORDS)} ${random.pick(VERBS)}">\n${whys}\n</FiveWhys>\n\n<CorrectiveAction id="CA-1" owner="${UNITS[i % UNITS.length]}.tech" due="2026-0${(i % 9) + 1}-20" status="${i % 3 ? 'done' : 'open'}">\n\n${paragraph(2)}\n\n</CorrectiveAction>\n\n${paragraph(8)}\n`,
+      `${header(id('RCA', i), 'rca', i, extra)}\n${paragraph(5)}\n\n<FiveWhys problem="${random.pick(WORDS)} ${random.pick(VERBS)}">\n${whys}\n</FiveWhys>\n\n<CorrectiveAction id="CA-1" owner="${UNITS[i % UNITS.length]}.tech" due="${due}" status="${status}">\n\n${paragraph(2)}\n\n</CorrectiveAction>\n\n${paragraph(8)}\n`,
     );
   }
   for (let i = 0; i < lessons; i++) {
@@ -164,6 +170,9 @@ ${extra}---
     if (i < rcas) extras.push(`source_rca: ${id('RCA', i)}`);
     if (sops > 0) extras.push(`applied_in: [${id('SOP', i % sops)}]`);
     if (i > 0 && i % 10 === 0) extras.push(`related: [${id('LL', i - 1)}]`);
+    // Drafts and reviews that supersede (they replace nothing yet), and approved ones that do.
+    if (i > 0 && i % 17 === 0) extras.push(`supersedes: [${id('LL', i - 1)}]`);
+    else if (i % 25 === 5) extras.push(`supersedes: [${id('LL', i - 2)}]`);
     const link = sops > 0 ? `See [the SOP](../sops/${id('SOP', i % sops)}-generated.mdx).` : '';
     await write(
       'lessons',

@@ -2,9 +2,10 @@
  * One read model: every derived fact a portal page shows — replaced by, provisional,
  * corrective actions and overdue, how it is linked to other documents, review state,
  * versions — equals what the API answers for the same document, over the same content.
- * Run on the sample content and on a plant built to hit the rules' edges: a draft that
- * supersedes (replaces nothing), an approved one that does, a lesson made provisional only
- * by an RCA listing it, actions in every state, lessons naming an RCA it does not list.
+ * Run on the sample content, on a generated corpus, and on a plant built to hit the rules'
+ * edges: a draft that supersedes (replaces nothing), an approved one that does, a lesson
+ * made provisional only by an RCA listing it, actions in every state, lessons naming an
+ * RCA it does not list.
  * The portal pages are read in real Chromium; the API is the real server in-process.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEvents, openIndex, storageConfig } from '../api/src/db/storage.ts';
 import { createHanseiServer } from '../api/src/server/yoga.ts';
+import { generateCorpus } from '../bench/generate-corpus.ts';
 import { REPO_ROOT } from './helpers/cli.ts';
 import { copyInto, createTestRepo, type TestRepo } from './helpers/git-repo.ts';
 import { type Browser, buildPortal, openBrowser } from './helpers/portal.ts';
@@ -289,6 +291,21 @@ describe('the portal and the API state every fact the same way', () => {
     expect(facts.get('RCA-0002')?.relations['Lessons from this analysis']).toEqual(['LL-0003', 'LL-0009']);
     expect(facts.get('RCA-0002')?.relations['Cited by']).toBeUndefined();
     expect(facts.get('LL-0009')?.versions).toHaveLength(1);
+  }, 300_000);
+
+  it('on a generated corpus: drafts that supersede, RCAs listing lessons, actions in every state', async () => {
+    const generated = await createTestRepo();
+    cleanup.push(generated.dir);
+    await generateCorpus(join(generated.dir, 'content'), 80);
+    await generated.commit('Generated plant', '2026-03-01');
+    const facts = [...(await compare(join(generated.dir, 'content'))).values()];
+    expect(facts).toHaveLength(80);
+    // Each rule has cases on both sides in this corpus, so agreement means something.
+    expect(facts.filter((f) => f.replacedBy.length > 0).length).toBeGreaterThan(0);
+    expect(facts.filter((f) => f.provisional).length).toBeGreaterThan(0);
+    const actions = facts.flatMap((f) => f.actions);
+    expect(actions.some((a) => a.endsWith(':true'))).toBe(true);
+    expect(actions.some((a) => a.endsWith(':false'))).toBe(true);
   }, 300_000);
 
   it('on the sample content', async () => {

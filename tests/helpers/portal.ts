@@ -57,6 +57,13 @@ export async function buildPortal(options: { dist?: string; env?: NodeJS.Process
   try {
     await writeFile(join(lock, 'pid'), String(process.pid));
     if (await built()) return;
+    // Astro's content cache is keyed on entry ids, not on the content folder: after a build
+    // over another folder (HANSEI_CONTENT_DIR) it names files that are gone. Start cold.
+    await Promise.all(
+      ['portal/.astro', 'portal/node_modules/.astro'].map((dir) =>
+        rm(join(REPO_ROOT, dir), { recursive: true, force: true }),
+      ),
+    );
     const noData = await mkdtemp(join(tmpdir(), 'hansei-no-events-'));
     try {
       await run('npm', ['run', 'build', '-w', 'portal'], {
