@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import mdx from '@astrojs/mdx';
 import { defineConfig } from 'astro/config';
+import contentIndex from './integrations/content-index.ts';
 import sourceDownloads from './integrations/source-downloads.ts';
 
 // The api workspace is TypeScript run directly by Node (imports carry `.ts`); Vite
@@ -18,7 +19,7 @@ export default defineConfig({
   outDir: process.env.HANSEI_PORTAL_DIST ?? './dist',
   // Pages await MDX rendering and file reads: a few at a time keeps both cores busy.
   build: { format: 'directory', concurrency: 4 },
-  integrations: [mdx(), sourceDownloads(contentDir)],
+  integrations: [mdx(), contentIndex(), sourceDownloads(contentDir)],
   // Content lives outside the project root: let Vite read it and the api sources.
   vite: {
     resolve: { conditions },

@@ -2,16 +2,13 @@
  * Everything the pages need about the corpus, computed once per build: the documents,
  * the taxonomy, and each document's derived facts — replaced by, cited by, provisional,
  * corrective actions and overdue, review state, versions. The facts are not derived here:
- * the build brings the index up to date with `hansei index` (incremental, so a no-op after
- * `npm start` indexed) and reads them with the functions the API's `Document` fields call
- * (`@hansei/api/document-facts`), so both front doors state every fact the same way.
+ * the build brings the index up to date with `hansei index` (`content-index.ts`) and reads
+ * them with the functions the API's `Document` fields call (`@hansei/api/document-facts`),
+ * so both front doors state every fact the same way.
  * Astro's collection stays the source of what to render (the MDX body).
  */
 
 import { type CollectionEntry, getCollection } from 'astro:content';
-import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
 import { type Catalog, loadCatalog } from '@hansei/api/catalog';
 import { allDocumentFacts, type DocumentFacts } from '@hansei/api/document-facts';
 import { isoToday } from '@hansei/api/review-state';
@@ -19,6 +16,7 @@ import { createWorkingTreeSource } from '@hansei/api/source';
 import { openIndex, storageConfig } from '@hansei/api/storage';
 import { loadTaxonomy, type Taxonomy } from '@hansei/api/taxonomy';
 import { contentDir } from './content-dir.ts';
+import { contentIndexed, dataDir } from './content-index.ts';
 import { DIMENSIONS, type Dimension, type Term, termsOf } from './dimensions.ts';
 
 export type DocEntry = CollectionEntry<'docs'>;
@@ -46,9 +44,6 @@ export function loadCorpus(): Promise<Corpus> {
   return loading;
 }
 
-/** The data folder the API reads too: `$HANSEI_DATA_DIR`, else the repository's `.hansei/`. */
-const dataDir = () => process.env.HANSEI_DATA_DIR ?? resolve(process.cwd(), '../.hansei');
-
 async function buildCorpus(): Promise<Corpus> {
   const today = isoToday();
   // Read like "hansei check" reads: a taxonomy file linked from outside the content folder,
@@ -60,7 +55,7 @@ async function buildCorpus(): Promise<Corpus> {
       return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
     }),
     getCollection('docs'),
-    indexContent(),
+    contentIndexed(),
   ]);
   const { catalog, facts } = await readIndex(today);
 
@@ -90,36 +85,6 @@ async function buildCorpus(): Promise<Corpus> {
     ]),
   ) as Record<Dimension, Map<string, DocInfo[]>>;
   return { taxonomy, docs, byTerm, today };
-}
-
-/**
- * Runs `hansei index` on the content folder into the data folder. Exit 1 means some
- * documents failed the check: the index leaves them out (it printed which), the build
- * goes on without them. Anything else is a failure of the build.
- */
-function indexContent(): Promise<void> {
-  const cli = createRequire(resolve(process.cwd(), 'package.json')).resolve('@hansei/api/cli');
-  return new Promise((done, fail) => {
-    execFile(
-      process.execPath,
-      [cli, 'index', '--content', contentDir, '--data', dataDir()],
-      { maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 2) : 0;
-        if (code > 1) {
-          fail(new Error(`hansei index failed (exit ${code}):\n${stderr || stdout || String(error)}`));
-          return;
-        }
-        const summary = stdout
-          .trim()
-          .split('\n')
-          .filter((line) => / documents in the index/.test(line));
-        console.log(`[hansei] ${summary.at(-1) ?? 'index up to date'}`);
-        if (code === 1) process.stderr.write(stdout);
-        done();
-      },
-    );
-  });
 }
 
 async function readIndex(today: string): Promise<{ catalog: Catalog; facts: Map<string, DocumentFacts> }> {
