@@ -126,9 +126,12 @@ async function run(typing: boolean): Promise<void> {
     outcome = await search.run(plan, filters);
   } catch {
     if (mine !== generation) return;
-    summary.textContent = navigator.onLine
-      ? 'Search could not start. Reload the page to try again.'
-      : 'Search is not available offline until this page has been opened once online.';
+    // `astro dev` serves no search index (Pagefind runs after a build): say that, not "offline".
+    summary.textContent = import.meta.env.DEV
+      ? 'Search needs the built portal: astro dev has no search index. Run npm start (or npm run build -w portal, then npm run preview -w portal) to search.'
+      : navigator.onLine
+        ? 'Search could not start. Reload the page to try again.'
+        : 'Search is not available offline until this page has been opened once online.';
     return;
   }
   if (mine !== generation) return; // a newer keystroke won
