@@ -1,0 +1,85 @@
+/**
+ * The portal as a technician mid-breakdown uses it, in real Chromium on a portrait tablet
+ * with touch (768×1024) and in landscape (1024×768), against the built site served by
+ * `hansei serve --portal`: results before filters, excerpts a person can read.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, buildPortal, openBrowser, type PortalServer, startPortal, TABLETS } from './helpers/portal.ts';
+
+let server: PortalServer;
+const browsers: Partial<Record<keyof typeof TABLETS, Browser>> = {};
+
+beforeAll(async () => {
+  await buildPortal();
+  server = await startPortal();
+  browsers.portrait = await openBrowser(TABLETS.portrait);
+  browsers.landscape = await openBrowser(TABLETS.landscape);
+}, 300_000);
+
+afterAll(async () => {
+  for (const browser of Object.values(browsers)) await browser?.close();
+  await server?.stop();
+});
+
+async function open(tablet: keyof typeof TABLETS, path: string): Promise<Page> {
+  const browser = browsers[tablet];
+  if (!browser) throw new Error(`no ${tablet} browser`);
+  const page = await browser.context.newPage();
+  await page.goto(`${server.url}${path}`);
+  return page;
+}
+
+async function search(page: Page, text: string): Promise<void> {
+  await page.fill('[data-search-input]', text);
+  await page.waitForFunction(
+    (expected) => document.querySelector<HTMLElement>('[data-search-results]')?.dataset.query === expected,
+    text,
+  );
+  // Filters come after the results: wait for them too, so they had their chance to push results down.
+  await page.waitForSelector('[data-filters-toggle]:not([hidden]), .filter-group', { state: 'attached' });
+}
+
+describe.each(['portrait', 'landscape'] as const)('results first (%s)', (tablet) => {
+  it('shows the first result within the first screen, its summary or matched passage as the excerpt', async () => {
+    const page = await open(tablet, '/');
+    for (const query of ['torque gun fault', 'washer filter', 'E-104', 'chips in bore']) {
+      await search(page, query);
+      const top = await page.locator('.results .result').first().boundingBox();
+      const { height } = TABLETS[tablet].viewport;
+      expect(top, query).not.toBeNull();
+      // The title and the start of the excerpt are on the first screen, without scrolling.
+      expect((top?.y ?? height) + 120, query).toBeLessThanOrEqual(height);
+      const excerpts = await page.locator('.result-excerpt').allTextContents();
+      expect(excerpts.length, query).toBeGreaterThan(0);
+      // Never the run of taxonomy labels and aliases the page carries for search.
+      for (const text of excerpts) expect(text, query).not.toContain(' · ');
+    }
+    await page.close();
+  });
+});
+
+describe('filters on a portrait tablet', () => {
+  it('keeps the filters behind "Filters (n)", which opens them and counts what is chosen', async () => {
+    const page = await open('portrait', '/?q=torque');
+    await page.waitForSelector('[data-filters-toggle]:not([hidden])');
+    const toggle = page.locator('[data-filters-toggle]');
+    expect(await toggle.textContent()).toBe('Filters (0)');
+    expect(await page.locator('.filter-group').first().isVisible()).toBe(false);
+    await toggle.tap();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    const option = page.locator('.filter-group').first().locator('.filter-option').first();
+    await option.tap();
+    await page.waitForFunction(() => document.querySelector('[data-filters-toggle]')?.textContent === 'Filters (1)');
+    expect(new URL(page.url()).searchParams.size).toBeGreaterThan(1);
+    await page.close();
+  });
+
+  it('shows the filters beside the results in landscape, with no toggle', async () => {
+    const page = await open('landscape', '/?q=torque');
+    await page.waitForSelector('.filter-group');
+    expect(await page.locator('[data-filters-toggle]').isVisible()).toBe(false);
+    expect(await page.locator('.filter-group').first().isVisible()).toBe(true);
+    await page.close();
+  });
+});
