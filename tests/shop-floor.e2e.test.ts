@@ -83,3 +83,63 @@ describe('filters on a portrait tablet', () => {
     await page.close();
   });
 });
+
+describe('document pages in breakdown order', () => {
+  /** The vertical position of the first element matching each selector, in page order. */
+  async function tops(page: Page, selectors: string[]): Promise<number[]> {
+    return Promise.all(
+      selectors.map(async (selector) => (await page.locator(selector).first().boundingBox())?.y ?? Number.NaN),
+    );
+  }
+
+  it('puts what to do first: a lesson reads recommendations, what was learned, the fix held, the story, then metadata', async () => {
+    const page = await open('portrait', '/docs/LL-0001/');
+    const [recommendations, learned, held, story, meta] = await tops(page, [
+      '.doc-body .recommendations',
+      '.doc-body .what-we-learned',
+      '.doc-body .fix-held',
+      '.doc-body .driving-event',
+      '.doc-meta',
+    ]);
+    expect(recommendations).toBeLessThan(learned ?? 0);
+    expect(learned).toBeLessThan(held ?? 0);
+    expect(held).toBeLessThan(story ?? 0);
+    expect(story).toBeLessThan(meta ?? 0);
+    // The first recommendation is on the first screen of a portrait tablet.
+    const first = await page.locator('.recommendations li').first().boundingBox();
+    expect((first?.y ?? 2000) + (first?.height ?? 0)).toBeLessThanOrEqual(TABLETS.portrait.viewport.height);
+    await page.close();
+  });
+
+  it('shows an RCA its corrective actions before the analysis, each action and each lesson once', async () => {
+    const page = await open('portrait', '/docs/RCA-0001/');
+    const [actions, whys] = await tops(page, ['.doc-body .action', '.doc-body .why-chain']);
+    expect(actions).toBeLessThan(whys ?? 0);
+    for (const id of ['CA-1', 'CA-2', 'CA-3']) {
+      expect(await page.getByText(id, { exact: true }).count(), id).toBe(1);
+    }
+    expect(await page.locator('.actions-table').count()).toBe(0);
+    expect(
+      await page.locator('#action-status + .suggest-button + p, #action-status ~ p').first().textContent(),
+    ).toMatch(/3 of 3 closed/);
+    // Every document linked under the page appears in one group only ("Lessons from this
+    // analysis" and not again under "Cited by").
+    const linked = await page
+      .locator('.relations .doc-card a')
+      .evaluateAll((links) => links.map((link) => (link as HTMLAnchorElement).pathname));
+    expect(linked).toContain('/docs/LL-0001/');
+    expect(new Set(linked).size).toBe(linked.length);
+    await page.close();
+  });
+
+  it('tells a reader of replaced knowledge what to read instead, without a review-overdue banner above it', async () => {
+    const page = await open('portrait', '/docs/LL-0004/');
+    const banners = await page
+      .locator('.doc-header .banner')
+      .evaluateAll((nodes) => nodes.filter((node) => !(node as HTMLElement).hidden).map((node) => node.className));
+    expect(banners[0]).toContain('banner-superseded');
+    expect(banners.join(' ')).not.toContain('banner-overdue');
+    expect(await page.locator('.banner-superseded a').first().getAttribute('href')).toBe('/docs/LL-0012/');
+    await page.close();
+  });
+});
