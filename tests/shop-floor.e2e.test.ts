@@ -143,3 +143,60 @@ describe('document pages in breakdown order', () => {
     await page.close();
   });
 });
+
+/** One page of each type a technician or steward opens. */
+const PAGE_TYPES = [
+  '/',
+  '/?q=torque+gun',
+  '/docs/LL-0001/',
+  '/docs/RCA-0001/',
+  '/docs/RCA-0002/',
+  '/docs/SOP-0002/',
+  '/terms/equipment/',
+  '/terms/equipment/TG-301/',
+  '/terms/failure-mode/',
+  '/handover/',
+  '/handover/brake-assembly/',
+  '/kpis/',
+  '/kpis/brake-assembly/',
+];
+
+/** Visible interactive elements smaller than 44×44 CSS px (a control inside a label counts as its label). */
+async function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const selector = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [role="button"]';
+    const small: string[] = [];
+    for (const element of document.querySelectorAll<HTMLElement>(selector)) {
+      const target = element.closest('label') ?? element;
+      if (target.closest('[hidden], dialog:not([open])') || element.classList.contains('skip-link')) continue;
+      const style = getComputedStyle(target);
+      if (style.display === 'none' || style.visibility === 'hidden') continue;
+      // An inline link that wraps has a box per line: each must be big enough to hit.
+      for (const box of target.getClientRects()) {
+        if (box.width === 0 && box.height === 0) continue;
+        if (box.width < 44 || box.height < 44) {
+          const name = (target.textContent ?? target.getAttribute('aria-label') ?? '').trim().slice(0, 40);
+          small.push(
+            `${target.tagName.toLowerCase()}.${target.className} "${name}" ${Math.round(box.width)}×${Math.round(box.height)}`,
+          );
+        }
+      }
+    }
+    return small;
+  });
+}
+
+describe.each(['portrait', 'landscape'] as const)('touch targets (%s)', (tablet) => {
+  it('makes every link, button and field at least 44×44 px on every page type', async () => {
+    const failures: string[] = [];
+    for (const path of PAGE_TYPES) {
+      const page = await open(tablet, path);
+      if (path.includes('?q=')) await page.waitForSelector('.results .result');
+      await page.waitForLoadState('networkidle');
+      if (path.includes('?q=') && tablet === 'portrait') await page.locator('[data-filters-toggle]').tap();
+      failures.push(...(await smallTargets(page)).map((target) => `${path}: ${target}`));
+      await page.close();
+    }
+    expect(failures).toEqual([]);
+  });
+});
