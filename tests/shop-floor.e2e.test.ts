@@ -3,6 +3,8 @@
  * with touch (768×1024) and in landscape (1024×768), against the built site served by
  * `hansei serve --portal`: results before filters, excerpts a person can read.
  */
+import { join } from 'node:path';
+import { createClient } from '@libsql/client';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, buildPortal, openBrowser, type PortalServer, startPortal, TABLETS } from './helpers/portal.ts';
@@ -198,5 +200,40 @@ describe.each(['portrait', 'landscape'] as const)('touch targets (%s)', (tablet)
       await page.close();
     }
     expect(failures).toEqual([]);
+  });
+});
+
+describe('one vote per device and document', () => {
+  it('sends three taps on "This helped" once, remembers the vote after a reload, and sends a changed mind once', async () => {
+    const page = await open('portrait', '/docs/LL-0003/');
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().endsWith('/graphql') || request.method() !== 'POST') return;
+      const body = JSON.parse(request.postData() ?? '{}') as {
+        variables?: { events?: { kind: string; documentId?: string }[] };
+      };
+      for (const event of body.variables?.events ?? []) {
+        if (event.documentId === 'LL-0003' && event.kind !== 'VIEW') sent.push(event.kind);
+      }
+    });
+    const queueEmpty = () => page.waitForFunction(() => (localStorage.getItem('hansei:events') ?? '[]') === '[]');
+    for (let tap = 0; tap < 3; tap++) await page.locator('[data-feedback="helpful"]').tap();
+    await queueEmpty();
+    await page.reload();
+    await queueEmpty();
+    expect(await page.locator('[data-feedback="helpful"]').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('[data-feedback="not_helpful"]').getAttribute('aria-pressed')).toBe('false');
+    expect(sent).toEqual(['HELPFUL']);
+    await page.locator('[data-feedback="helpful"]').tap();
+    await page.locator('[data-feedback="not_helpful"]').tap();
+    await page.locator('[data-feedback="not_helpful"]').tap();
+    await queueEmpty();
+    expect(sent).toEqual(['HELPFUL', 'NOT_HELPFUL']);
+    await page.close();
+    const events = createClient({ url: `file:${join(server.dataDir, 'events.db')}` });
+    const rows = await events.execute({ sql: 'SELECT kind FROM votes WHERE document_id = ?', args: ['LL-0003'] });
+    events.close();
+    // The API replaced the first vote: the device has one standing vote on the document.
+    expect(rows.rows.map((row) => String(row.kind))).toEqual(['not_helpful']);
   });
 });
