@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
+import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, buildPortal, openBrowser, type PortalServer, startPortal, TABLETS } from './helpers/portal.ts';
 
@@ -161,6 +163,7 @@ const PAGE_TYPES = [
   '/handover/brake-assembly/',
   '/kpis/',
   '/kpis/brake-assembly/',
+  '/labels/brake-assembly/',
 ];
 
 /** Visible interactive elements smaller than 44×44 CSS px (a control inside a label counts as its label). */
@@ -235,5 +238,65 @@ describe('one vote per device and document', () => {
     events.close();
     // The API replaced the first vote: the device has one standing vote on the document.
     expect(rows.rows.map((row) => String(row.kind))).toEqual(['not_helpful']);
+  });
+});
+
+describe('asset tags and QR labels', () => {
+  it('shows the asset tag on equipment chips and term pages, and finds it with or without the hyphen', async () => {
+    const page = await open('portrait', '/docs/LL-0001/');
+    expect(await page.locator('.chips .chip .asset-tag').allTextContents()).toEqual(
+      expect.arrayContaining(['TG-301', 'TG-302']),
+    );
+    await page.goto(`${server.url}/terms/equipment/TG-301/`);
+    expect(await page.locator('h1 .asset-tag').textContent()).toBe('TG-301');
+    expect(await page.locator('.term-facts').textContent()).toContain('station 30');
+    await page.goto(`${server.url}/`);
+    for (const typed of ['TG-301', 'TG301', 'tg 301']) {
+      await search(page, typed);
+      const first = await page.locator('.results .result-title').first().textContent();
+      expect(first, typed).toContain('TG-301');
+    }
+    await page.close();
+  });
+
+  it('prints an A4 sheet of 3 × 8 labels whose QR codes decode to the equipment pages, and counts a scan', async () => {
+    const page = await open('landscape', '/labels/brake-assembly/');
+    await page.emulateMedia({ media: 'print' });
+    await page.waitForSelector('.label-qr svg');
+    const labels = page.locator('.label');
+    const tags = await page
+      .locator('.label')
+      .evaluateAll((nodes) => nodes.map((node) => (node as HTMLElement).dataset.label ?? ''));
+    expect(tags).toEqual(expect.arrayContaining(['TG-301', 'TG-302', 'TC-300', 'LT-330']));
+    // 70 × 37.125 mm at 96 px per inch, three to a row.
+    const mm = 96 / 25.4;
+    const boxes = await Promise.all(tags.map((_, n) => labels.nth(n).boundingBox()));
+    for (const box of boxes) {
+      expect(box?.width).toBeCloseTo(70 * mm, 0);
+      expect(box?.height).toBeCloseTo(37.125 * mm, 0);
+    }
+    expect(new Set(boxes.slice(0, 3).map((box) => Math.round(box?.y ?? -1))).size).toBe(1);
+    expect(Math.round(boxes[3]?.y ?? 0)).toBeGreaterThan(Math.round(boxes[0]?.y ?? 0));
+    const decoded: string[] = [];
+    for (let n = 0; n < tags.length; n++) {
+      const png = PNG.sync.read(await labels.nth(n).locator('.label-qr').screenshot());
+      const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+      decoded.push(code?.data ?? `(no code on ${tags[n]})`);
+    }
+    expect(decoded).toEqual(tags.map((tag) => `${server.url}/terms/equipment/${tag}/?qr=1`));
+    await page.close();
+
+    // A scan opens the equipment page and is recorded once, as a look-up of the tag.
+    const scan = await open('portrait', '/terms/equipment/TG-301/?qr=1');
+    await scan.waitForFunction(() => (localStorage.getItem('hansei:events') ?? '[]') === '[]');
+    expect(new URL(scan.url()).search).toBe('');
+    await scan.close();
+    const events = createClient({ url: `file:${join(server.dataDir, 'events.db')}` });
+    const rows = await events.execute({
+      sql: "SELECT query FROM events WHERE kind = 'search' AND query = ?",
+      args: ['TG-301'],
+    });
+    events.close();
+    expect(rows.rows.length).toBe(1);
   });
 });

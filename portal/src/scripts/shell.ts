@@ -74,6 +74,19 @@ function setUpVote(documentId: string): void {
   }
 }
 
+// A QR label scanned (`?qr=1` on an equipment page): recorded as a look-up of the asset
+// tag, like typing it into search (a VIEW needs a document). Once: the reload drops the mark.
+const scanned = document.querySelector<HTMLElement>('[data-asset-tag]');
+if (scanned?.dataset.assetTag && new URLSearchParams(location.search).has('qr')) {
+  track({
+    kind: 'SEARCH',
+    query: scanned.dataset.assetTag,
+    resultCount: Number(scanned.dataset.documents ?? 0),
+    match: 'STRONG',
+  });
+  history.replaceState(null, '', location.pathname);
+}
+
 const article = document.querySelector<HTMLElement>('[data-document-id]');
 const documentId = article?.dataset.documentId;
 if (documentId) {
