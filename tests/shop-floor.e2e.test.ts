@@ -3,6 +3,8 @@
  * with touch (768×1024) and in landscape (1024×768), against the built site served by
  * `hansei serve --portal`: results before filters, excerpts a person can read.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import jsQR from 'jsqr';
@@ -164,6 +166,8 @@ const PAGE_TYPES = [
   '/kpis/',
   '/kpis/brake-assembly/',
   '/labels/brake-assembly/',
+  '/terms/unit/brake-assembly/',
+  '/offline/',
 ];
 
 /** Visible interactive elements smaller than 44×44 CSS px (a control inside a label counts as its label). */
@@ -298,5 +302,86 @@ describe('asset tags and QR labels', () => {
     });
     events.close();
     expect(rows.rows.length).toBe(1);
+  });
+});
+
+describe('offline on a tablet', () => {
+  /** Opens a page and waits until the service worker controls it (install stores the offline basics). */
+  async function controlled(browser: Browser, path: string): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}${path}`);
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    return page;
+  }
+
+  it('says "not saved on this device" for a page never opened, with a retry; online again, the page opens', async () => {
+    const browser = await openBrowser(TABLETS.portrait);
+    try {
+      const page = await controlled(browser, '/');
+      await browser.context.setOffline(true);
+      await page.goto(`${server.url}/docs/RCA-0004/`);
+      expect(await page.locator('h1').textContent()).toBe('Not saved on this device');
+      expect(new URL(page.url()).pathname).toBe('/docs/RCA-0004/');
+      expect(await page.locator('[data-not-saved-address]').textContent()).toContain('/docs/RCA-0004/');
+      // Try again while still offline: the same honest answer, never another page.
+      await Promise.all([page.waitForEvent('load'), page.locator('[data-retry]').tap()]);
+      expect(await page.locator('h1').textContent()).toBe('Not saved on this device');
+      // Back online, the page tries again by itself.
+      await browser.context.setOffline(false);
+      await page.waitForSelector('article[data-document-id="RCA-0004"]');
+    } finally {
+      await browser.context.setOffline(false);
+      await browser.close();
+    }
+  });
+
+  it("saves a unit's knowledge for offline, then searches and opens every document of it without a network, after a browser restart", async () => {
+    const profile = await mkdtemp(join(tmpdir(), 'hansei-tablet-'));
+    try {
+      let browser = await openBrowser(TABLETS.portrait, { profile });
+      const page = await controlled(browser, '/terms/unit/brake-assembly/');
+      const status = page.locator('[data-save-status]');
+      // Before saving it says what it will take.
+      await page.waitForFunction(() =>
+        /\d+ documents.*(kB|MB) on this device/.test(document.querySelector('[data-save-status]')?.textContent ?? ''),
+      );
+      await page.locator('[data-save-button]').tap();
+      await page.waitForFunction(() => document.querySelector('[data-save-offline]')?.hasAttribute('data-saved'));
+      expect(await status.textContent()).toMatch(/Saved on this device .*: \d+ files, [\d.]+ (kB|MB)\./);
+      const list = (await page.evaluate(async () => (await fetch('/offline/brake-assembly.json')).json())) as {
+        documents: string[];
+      };
+      expect(list.documents.length).toBeGreaterThan(5);
+      await browser.close();
+
+      // The tablet's browser restarts, out of Wi-Fi.
+      browser = await openBrowser(TABLETS.portrait, { profile });
+      await browser.context.setOffline(true);
+      const offline = await browser.context.newPage();
+      await offline.goto(`${server.url}/`);
+      await search(offline, 'E-104');
+      expect(await offline.locator('.results .result').count()).toBeGreaterThan(0);
+      expect(await offline.locator('.results .badge-saved').count()).toBeGreaterThan(0);
+      for (const id of list.documents) {
+        await offline.goto(`${server.url}/docs/${id}/`);
+        expect(await offline.locator(`article[data-document-id="${id}"]`).count(), id).toBe(1);
+      }
+      // Styles came along: the page looks as it does online.
+      expect(
+        await offline.evaluate(
+          () => getComputedStyle(document.querySelector('.site-header') as Element).backgroundColor,
+        ),
+      ).toBe('rgb(18, 50, 74)');
+      // The QR label sheet too, codes and all.
+      await offline.goto(`${server.url}/labels/brake-assembly/`);
+      await offline.waitForSelector('.label-qr svg');
+      await browser.close();
+    } finally {
+      await rm(profile, { recursive: true, force: true });
+    }
   });
 });

@@ -172,9 +172,16 @@ export const TABLETS = {
   landscape: { viewport: { width: 1024, height: 768 }, hasTouch: true },
 } as const satisfies Record<string, Device>;
 
-/** Chromium with a new empty user-data-dir (a 1024×768 screen unless a device is given). */
-export async function openBrowser(device: Device = { viewport: { width: 1024, height: 768 } }): Promise<Browser> {
-  const profile = await mkdtemp(join(tmpdir(), 'hansei-chromium-'));
+/**
+ * Chromium with a new empty user-data-dir (a 1024×768 screen unless a device is given).
+ * With `profile`, that user-data-dir instead, kept on close: opening it again is a
+ * restart of the tablet's browser.
+ */
+export async function openBrowser(
+  device: Device = { viewport: { width: 1024, height: 768 } },
+  options: { profile?: string } = {},
+): Promise<Browser> {
+  const profile = options.profile ?? (await mkdtemp(join(tmpdir(), 'hansei-chromium-')));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -186,7 +193,7 @@ export async function openBrowser(device: Device = { viewport: { width: 1024, he
     context,
     close: async () => {
       await context.close();
-      await rm(profile, { recursive: true, force: true });
+      if (!options.profile) await rm(profile, { recursive: true, force: true });
     },
   };
 }

@@ -184,8 +184,21 @@ async function render(search: PagefindSearch, outcome: SearchOutcome, query: str
     more.push(button);
   }
   resultsBox.replaceChildren(list, ...more);
+  void markSaved(list);
   // Which query the list answers (tests and the findability benchmark wait for it).
   resultsBox.dataset.query = query;
+}
+
+/** Marks the results this device can open without a network (opened before, or saved with a unit). */
+async function markSaved(list: HTMLElement): Promise<void> {
+  if (!('caches' in window)) return;
+  for (const item of list.querySelectorAll<HTMLElement>('li.result[data-url]')) {
+    if (!item.dataset.url || !(await caches.match(item.dataset.url))) continue;
+    const badge = element('span', 'badge badge-saved', 'Saved on this device');
+    const box = item.querySelector('.result-badges');
+    if (box) box.append(badge);
+    else item.append(badge);
+  }
 }
 
 /** Result items: each shown with its page data, a replacement also when it never matched itself. */
