@@ -385,3 +385,61 @@ describe('offline on a tablet', () => {
     }
   });
 });
+
+describe('RCA diagrams on a portrait tablet', () => {
+  it('draws the fishbone with every cause whole, at 14 px or more, root causes marked, the list kept', async () => {
+    const page = await open('portrait', '/docs/RCA-0002/');
+    const drawing = await page.locator('.fishbone-drawing').evaluate((node) => {
+      const causes = [...node.querySelectorAll<HTMLElement>('.fb-cause, .fb-category, .fb-head')];
+      return {
+        overflow: node.scrollWidth > node.clientWidth,
+        smallest: Math.min(...causes.map((cause) => Number.parseFloat(getComputedStyle(cause).fontSize))),
+        cut: causes.filter((cause) => cause.textContent?.includes('…') || cause.scrollWidth > cause.clientWidth + 1)
+          .length,
+        texts: [...node.querySelectorAll('.fb-cause')].map((cause) =>
+          (cause.textContent ?? '').replace('Root cause', '').trim(),
+        ),
+        roots: [...node.querySelectorAll('.fb-cause.root')].map((cause) => cause.textContent?.includes('Root cause')),
+        head: node.querySelector('.fb-head')?.textContent,
+      };
+    });
+    const listed = await page
+      .locator('.fishbone-list .cause')
+      .evaluateAll((nodes) =>
+        nodes.map((node) => ({
+          text: (node as HTMLElement).dataset.text ?? '',
+          root: node.classList.contains('root'),
+        })),
+      );
+    expect(drawing.overflow).toBe(false);
+    expect(drawing.smallest).toBeGreaterThanOrEqual(14);
+    expect(drawing.cut).toBe(0);
+    expect(drawing.texts.toSorted()).toEqual(listed.map((cause) => cause.text).toSorted());
+    expect(drawing.roots.length).toBe(listed.filter((cause) => cause.root).length);
+    expect(drawing.roots.length).toBeGreaterThan(0);
+    expect(drawing.roots.every(Boolean)).toBe(true);
+    expect(drawing.head).toBe(
+      (await page.locator('.fishbone .effect').textContent())?.replace(/^Effect:\s*/, '').trim(),
+    );
+    // Screen readers get the list; the drawing is one labelled image to them.
+    expect(await page.locator('.fishbone-drawing').getAttribute('role')).toBe('img');
+    await page.close();
+  });
+
+  it('shows the Apollo chart without sideways scrolling, every cause and its evidence at 14 px or more', async () => {
+    const page = await open('portrait', '/docs/RCA-0004/');
+    const chart = await page.locator('.apollo').evaluate((node) => ({
+      overflow: node.scrollWidth > node.clientWidth,
+      smallest: Math.min(
+        ...[...node.querySelectorAll<HTMLElement>('.cause-text, .evidence, .badge')].map((text) =>
+          Number.parseFloat(getComputedStyle(text).fontSize),
+        ),
+      ),
+      causes: node.querySelectorAll('.cause').length,
+    }));
+    expect(chart.overflow).toBe(false);
+    expect(chart.smallest).toBeGreaterThanOrEqual(14);
+    expect(chart.causes).toBeGreaterThan(3);
+    await page.close();
+  });
+});
