@@ -3,9 +3,11 @@
  * with touch (768×1024) and in landscape (1024×768), against the built site served by
  * `hansei serve --portal`: results before filters, excerpts a person can read.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createClient } from '@libsql/client';
 import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
@@ -13,6 +15,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, buildPortal, openBrowser, type PortalServer, startPortal, TABLETS } from './helpers/portal.ts';
 
+const run = promisify(execFile);
 let server: PortalServer;
 const browsers: Partial<Record<keyof typeof TABLETS, Browser>> = {};
 
@@ -403,14 +406,12 @@ describe('RCA diagrams on a portrait tablet', () => {
         head: node.querySelector('.fb-head')?.textContent,
       };
     });
-    const listed = await page
-      .locator('.fishbone-list .cause')
-      .evaluateAll((nodes) =>
-        nodes.map((node) => ({
-          text: (node as HTMLElement).dataset.text ?? '',
-          root: node.classList.contains('root'),
-        })),
-      );
+    const listed = await page.locator('.fishbone-list .cause').evaluateAll((nodes) =>
+      nodes.map((node) => ({
+        text: (node as HTMLElement).dataset.text ?? '',
+        root: node.classList.contains('root'),
+      })),
+    );
     expect(drawing.overflow).toBe(false);
     expect(drawing.smallest).toBeGreaterThanOrEqual(14);
     expect(drawing.cut).toBe(0);
@@ -440,6 +441,29 @@ describe('RCA diagrams on a portrait tablet', () => {
     expect(chart.overflow).toBe(false);
     expect(chart.smallest).toBeGreaterThanOrEqual(14);
     expect(chart.causes).toBeGreaterThan(3);
+    await page.close();
+  });
+});
+
+describe('glyphs every tablet can draw', () => {
+  it('draws the vote icons as inline SVG and leaves out 反省 where no Japanese font would draw it', async () => {
+    const page = await open('landscape', '/docs/LL-0001/');
+    const votes = await page.locator('[data-feedback]').evaluateAll((buttons) =>
+      buttons.map((button) => ({
+        text: button.textContent?.trim(),
+        icon: button.querySelector('svg.icon') !== null,
+      })),
+    );
+    expect(votes).toEqual([
+      { text: 'This helped', icon: true },
+      { text: "Didn't help", icon: true },
+    ]);
+    // No emoji anywhere on the page: they are empty boxes on a tablet without an emoji font.
+    expect(await page.evaluate(() => /\p{Extended_Pictographic}/u.test(document.body.textContent ?? ''))).toBe(false);
+    // Chromium on Linux finds fonts through fontconfig: the kanji shows exactly when it has a Japanese one.
+    const japanese = (await run('fc-list', [':lang=ja'])).stdout.trim() !== '';
+    expect(await page.locator('[data-brand-kanji]').isVisible()).toBe(japanese);
+    expect(await page.locator('.brand').textContent()).toMatch(/^Hansei/);
     await page.close();
   });
 });

@@ -5,6 +5,29 @@ if ('serviceWorker' in navigator) {
   void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
 }
 
+/**
+ * Whether this device has a font for `text`: drawn next to two private-use characters
+ * (which no font draws: they show the missing-glyph box), the pixels differ only if it does.
+ */
+function canDraw(text: string, font: string): boolean {
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 32;
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) return true;
+  const pixels = (sample: string) => {
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    context.font = font;
+    context.fillText(sample, 0, 24);
+    return context.getImageData(0, 0, canvas.width, canvas.height).data.join();
+  };
+  return pixels(text) !== pixels('\uE000\uE001');
+}
+
+// 反省 in the brand: shown where the tablet has a Japanese font, left out where it would be two empty boxes.
+const kanji = document.querySelector<HTMLElement>('[data-brand-kanji]');
+if (kanji && !canDraw(kanji.textContent ?? '', `24px ${getComputedStyle(kanji).fontFamily}`)) kanji.hidden = true;
+
 const status = document.querySelector<HTMLElement>('[data-net-status]');
 function showStatus(): void {
   if (!status) return;
