@@ -4,7 +4,8 @@
  * `hansei serve --portal`: results before filters, excerpts a person can read.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -210,7 +211,7 @@ describe.each(['portrait', 'landscape'] as const)('touch targets (%s)', (tablet)
       await page.close();
     }
     expect(failures).toEqual([]);
-  });
+  }, 180_000);
 });
 
 describe('one vote per device and document', () => {
@@ -466,4 +467,33 @@ describe('glyphs every tablet can draw', () => {
     expect(await page.locator('.brand').textContent()).toMatch(/^Hansei/);
     await page.close();
   });
+});
+
+describe('accessibility', () => {
+  it('has no axe violations on any page type, in portrait and landscape', async () => {
+    const axe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const found: string[] = [];
+    for (const tablet of ['portrait', 'landscape'] as const) {
+      for (const path of PAGE_TYPES) {
+        const page = await open(tablet, path);
+        if (path.includes('?q=')) await page.waitForSelector('.results .result');
+        if (path.startsWith('/labels/')) await page.waitForSelector('.label-qr svg');
+        await page.waitForLoadState('networkidle');
+        await page.addScriptTag({ content: axe });
+        const violations = await page.evaluate(async () => {
+          const result = await (
+            window as unknown as {
+              axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+            }
+          ).axe.run();
+          return result.violations.map(
+            (v) => `${v.impact} ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+          );
+        });
+        found.push(...violations.map((violation) => `${tablet} ${path}: ${violation}`));
+        await page.close();
+      }
+    }
+    expect(found).toEqual([]);
+  }, 300_000);
 });
