@@ -43,7 +43,7 @@ process.stdout.write(`Lighthouse ${version}, mobile, ${runs} run(s) per page (me
 process.stdout.write(`${'page'.padEnd(26)}${CATEGORIES.map((c) => c.padStart(16)).join('')}\n`);
 try {
   for (const path of PAGES) {
-    const scores: Record<string, number[]> = {};
+    const scores = Object.fromEntries(CATEGORIES.map((category) => [category, [] as number[]]));
     for (let n = 0; n < runs; n++) {
       const report = join(out, `report-${n}.json`);
       await run(
@@ -63,7 +63,7 @@ try {
         categories: Record<string, { score: number | null }>;
       };
       for (const category of CATEGORIES) {
-        (scores[category] ??= []).push(Math.round((result.categories[category]?.score ?? 0) * 100));
+        scores[category]?.push(Math.round((result.categories[category]?.score ?? 0) * 100));
       }
     }
     const median = (list: number[]) => list.toSorted((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;

@@ -10,13 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createClient } from '@libsql/client';
-import jsQR from 'jsqr';
+import jsqr from 'jsqr';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, buildPortal, openBrowser, type PortalServer, startPortal, TABLETS } from './helpers/portal.ts';
 
 const run = promisify(execFile);
+// jsQR is CommonJS: its module object is the decoder, which also carries itself as `default`
+// (what its types name under Node's module resolution).
+const jsQR = jsqr.default;
 let server: PortalServer;
 const browsers: Partial<Record<keyof typeof TABLETS, Browser>> = {};
 
