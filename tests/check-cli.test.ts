@@ -48,6 +48,10 @@ const EXPECTED: Record<string, string[]> = {
   'lessons/LL-0134-fix-evidence-missing.mdx': ['FIX_EVIDENCE_MISSING'],
   // A placeholder is reported alone: not as the unknown process its text would be.
   'lessons/LL-0137-placeholder-left.mdx': ['PLACEHOLDER_LEFT'],
+  // A schema error does not hide the file's taxonomy, person and reference problems.
+  'lessons/LL-0140-every-problem.mdx': ['FIELD_INVALID', 'UNKNOWN_TERM', 'UNKNOWN_PERSON', 'UNRESOLVED_REFERENCE'],
+  'lessons/LL-0141-enum-typo.mdx': ['FIELD_INVALID'],
+  'lessons/LL-0142-moved-link.mdx': ['BROKEN_LINK'],
   // One broken KPI per problem of kpis.yaml (the first KPI is valid), from tests/fixtures/kpi-errors.
   'taxonomy/kpis.yaml': [
     'KPI_THRESHOLDS_INVALID',
@@ -176,6 +180,37 @@ describe('hansei check on one broken file per code', () => {
       message: 'KPI "die-cracks": watches an unknown failure mode "die.crak"',
       hint: 'did you mean "die.crack"?',
     });
+  });
+
+  it('reports every problem of a file in one run, each on its line', () => {
+    const found = diagnostics
+      .filter((item) => item.file.endsWith('LL-0140-every-problem.mdx'))
+      .map((item) => [item.code, item.line, item.hint]);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        ['FIELD_INVALID', 6, undefined],
+        ['UNKNOWN_TERM', 8, 'did you mean "stamping.blanking"?'],
+        ['UNKNOWN_PERSON', 11, expect.stringContaining('a.steward')],
+        ['UNRESOLVED_REFERENCE', 15, undefined],
+      ]),
+    );
+  });
+
+  it('suggests the value of a fixed list the author probably meant', () => {
+    const severity = diagnostics.find((item) => item.file.endsWith('LL-0141-enum-typo.mdx'));
+    expect(severity?.line).toBe(14);
+    expect(severity?.hint).toBe('did you mean "medium"?');
+    const status = diagnostics.find((item) => item.file.endsWith('LL-0140-every-problem.mdx') && item.line === 6);
+    // "done" is none of them misspelt: the message lists the values, no guess is made.
+    expect(status?.hint).toBeUndefined();
+  });
+
+  it('points a link to an old file name at where the id lives now', () => {
+    const link = diagnostics.find((item) => item.file.endsWith('LL-0142-moved-link.mdx'));
+    expect(link?.code).toBe('BROKEN_LINK');
+    expect(link?.hint).toBe('SOP-0001 is at sops/SOP-0001-base.mdx: did you mean "../sops/SOP-0001-base.mdx#step-1"?');
+    // An id that no file holds gets no such hint.
+    expect(diagnostics.find((item) => item.file.endsWith('LL-0120-broken-link.mdx'))?.hint).toBeUndefined();
   });
 
   it('checks that KPI thresholds are in order for the direction', () => {

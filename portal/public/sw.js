@@ -67,9 +67,15 @@ async function networkFirst(request) {
   } catch (error) {
     const cached = (await caches.match(request)) ?? (await caches.match(request, { ignoreSearch: true }));
     if (cached) return cached;
+    // A page never opened or saved: say so (at the asked address, so Retry reloads it),
+    // never another page that looks like an answer.
     if (request.mode === 'navigate') {
-      const home = await caches.match('/');
-      if (home) return home;
+      const notSaved = await caches.match('/offline/');
+      if (notSaved) return notSaved;
+      return new Response(
+        '<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Not saved on this device</title><h1>Not saved on this device</h1><p>There is no network and this page was not saved on this tablet.</p><button onclick="location.reload()">Try again</button></html>',
+        { status: 503, headers: { 'content-type': 'text/html; charset=utf-8' } },
+      );
     }
     throw error;
   }

@@ -3,9 +3,13 @@
  * at install so search works offline: the Pagefind runtime, index, filters and metadata,
  * and the result fragments too while the whole index stays under a budget. Files are
  * content-hashed by Pagefind, so the list's hash also names the cache.
+ *
+ * Then completes each business unit's "save for offline" list (dist/offline/<unit>.json,
+ * written by the build with the unit's pages): adds the search index, the lexicon and the
+ * site's scripts and styles, and the size of everything, so the button can say what it takes.
  */
 import { createHash } from 'node:crypto';
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 
 // The built site: the first argument, else portal/dist.
@@ -38,6 +42,8 @@ const kpiPages = (await walk(join(dist, 'kpis')).catch(() => []))
   .sort();
 const urls = [
   '/',
+  // What a tablet shows for a page it never saved, when there is no network.
+  '/offline/',
   // The query brain's vocabulary and names (scripts/search-lexicon.ts).
   '/search/lexicon.json',
   ...kpiPages,
@@ -46,4 +52,27 @@ const urls = [
 ];
 const version = createHash('sha1').update(urls.join('\n')).digest('hex').slice(0, 12);
 await writeFile(join(dist, 'offline-manifest.json'), `${JSON.stringify({ version, urls })}\n`);
-process.stdout.write(`offline manifest: ${urls.length} files, ${(total / 1024).toFixed(0)} kB of search index\n`);
+
+/** The file a URL of the built site is served from. */
+function fileOf(url: string): string {
+  return join(dist, url.endsWith('/') ? `${url}index.html` : url);
+}
+
+const assets = (await walk(join(dist, '_astro')).catch(() => [])).map((file) => `/${relative(dist, file)}`);
+const unitLists = (await readdir(join(dist, 'offline')).catch(() => [])).filter((name) => name.endsWith('.json'));
+for (const name of unitLists) {
+  const path = join(dist, 'offline', name);
+  const list = JSON.parse(await readFile(path, 'utf8')) as { pages: string[] };
+  const wanted = [...new Set(['/offline/', ...list.pages, ...assets, ...urls])];
+  // Only what the build wrote (a page left out of the build is not asked for).
+  const files = (
+    await Promise.all(
+      wanted.map(async (url) => ({ url, size: (await stat(fileOf(url)).catch(() => undefined))?.size })),
+    )
+  ).filter((file): file is { url: string; size: number } => file.size !== undefined);
+  const bytes = files.reduce((sum, file) => sum + file.size, 0);
+  await writeFile(path, `${JSON.stringify({ ...list, version, urls: files.map((file) => file.url), bytes })}\n`);
+}
+process.stdout.write(
+  `offline manifest: ${urls.length} files, ${(total / 1024).toFixed(0)} kB of search index; save-for-offline lists for ${unitLists.length} units\n`,
+);

@@ -167,20 +167,40 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Chromium with a new empty user-data-dir. */
-export async function openBrowser(): Promise<Browser> {
-  const profile = await mkdtemp(join(tmpdir(), 'hansei-chromium-'));
+/** A tablet to test on: its viewport and whether it has a touch screen. */
+export interface Device {
+  viewport: { width: number; height: number };
+  hasTouch?: boolean;
+}
+
+/** The two ways a shop-floor tablet is held: portrait with touch, and landscape. */
+export const TABLETS = {
+  portrait: { viewport: { width: 768, height: 1024 }, hasTouch: true },
+  landscape: { viewport: { width: 1024, height: 768 }, hasTouch: true },
+} as const satisfies Record<string, Device>;
+
+/**
+ * Chromium with a new empty user-data-dir (a 1024×768 screen unless a device is given).
+ * With `profile`, that user-data-dir instead, kept on close: opening it again is a
+ * restart of the tablet's browser.
+ */
+export async function openBrowser(
+  device: Device = { viewport: { width: 1024, height: 768 } },
+  options: { profile?: string } = {},
+): Promise<Browser> {
+  const profile = options.profile ?? (await mkdtemp(join(tmpdir(), 'hansei-chromium-')));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_FLAGS,
-    viewport: { width: 1024, height: 768 },
+    viewport: device.viewport,
+    hasTouch: device.hasTouch ?? false,
   });
   return {
     context,
     close: async () => {
       await context.close();
-      await rm(profile, { recursive: true, force: true });
+      if (!options.profile) await rm(profile, { recursive: true, force: true });
     },
   };
 }

@@ -5,9 +5,9 @@
 import { posix } from 'node:path';
 import { COMPONENTS } from './components.ts';
 import { type Diagnostic, type DiagnosticCode, diagnostic, type Location } from './diagnostics.ts';
-import type { ParsedDocument, ParseResult } from './document.ts';
+import type { CheckableDocument, LooseFrontMatter, ParseResult, PartialDocument } from './document.ts';
 import { locatePath } from './front-matter.ts';
-import { type FrontMatter, type Kind, kindOfId } from './schema.ts';
+import { type Kind, kindOfId } from './schema.ts';
 import { suggest, type Taxonomy, TERM_FIELDS } from './taxonomy.ts';
 
 /**
@@ -59,17 +59,27 @@ export function checkCorpus({ results, known = [], taxonomy, allPaths }: CorpusI
       );
     }
   }
-  const documents = results.flatMap((result) => (result.document ? [result.document] : []));
+  // Valid documents, and what is usable of invalid ones: every problem of a file in one run.
+  const documents: PartialDocument[] = results.flatMap((result) =>
+    result.document ? [{ ...result.document, placeholderLines: [] }] : result.partial ? [result.partial] : [],
+  );
   const kindOf = (id: string): Kind | undefined => (byId.has(id) ? kindOfId(id) : undefined);
   const documentPaths = new Set([...results.map((result) => result.path), ...known.map((document) => document.path)]);
+  // Where each id lives when only one file claims it: the hint for a link to an old file name.
+  const pathOfId = new Map(
+    [...byId].flatMap(([id, list]) => (list.length === 1 && list[0] ? [[id, list[0].path]] : [])),
+  );
 
   for (const document of documents) {
-    const report = (at: Location, code: DiagnosticCode, message: string, hint?: string) =>
-      diagnostics.push(diagnostic(document.path, at, code, message, hint));
+    const placeholders = new Set(document.placeholderLines);
+    const report = (at: Location, code: DiagnosticCode, message: string, hint?: string) => {
+      // A line that still holds a template placeholder reports the placeholder alone.
+      if (!placeholders.has(at.line)) diagnostics.push(diagnostic(document.path, at, code, message, hint));
+    };
     checkTerms(document, taxonomy, report);
     checkPeople(document, taxonomy, report);
     checkReferences(document, kindOf, report);
-    checkLinks(document, documentPaths, allPaths, report);
+    checkLinks(document, documentPaths, allPaths, pathOfId, report);
   }
   checkSupersedesCycles(documents, known, diagnostics);
   return diagnostics;
@@ -85,7 +95,7 @@ export const TERM_NOUNS: Record<keyof typeof TERM_FIELDS, string> = {
   equipment: 'equipment',
 };
 
-function checkTerms(document: ParsedDocument, taxonomy: Taxonomy, report: Report): void {
+function checkTerms(document: CheckableDocument, taxonomy: Taxonomy, report: Report): void {
   const fm = document.frontMatter;
   for (const [field, dimension] of Object.entries(TERM_FIELDS) as [keyof typeof TERM_FIELDS, keyof Taxonomy][]) {
     const terms = taxonomy[dimension] as ReadonlyMap<
@@ -93,6 +103,7 @@ function checkTerms(document: ParsedDocument, taxonomy: Taxonomy, report: Report
       { id: string; label: string; deprecated: boolean; replaced_by?: string }
     >;
     const value = fm[field];
+    if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
     values.forEach((term, index) => {
       const path = Array.isArray(value) ? [field, index] : [field];
@@ -108,14 +119,14 @@ function checkTerms(document: ParsedDocument, taxonomy: Taxonomy, report: Report
   }
 }
 
-function checkPeople(document: ParsedDocument, taxonomy: Taxonomy, report: Report): void {
+function checkPeople(document: CheckableDocument, taxonomy: Taxonomy, report: Report): void {
   const fm = document.frontMatter;
   const person = (id: string, path: (string | number)[], at = locatePath(document.positions, path)): boolean => {
     if (taxonomy.people.has(id)) return true;
     report(at, 'UNKNOWN_PERSON', `unknown person "${id}" in ${path.join('.')}`, suggest(id, taxonomy.people));
     return false;
   };
-  if (person(fm.owner, ['owner'])) {
+  if (fm.owner !== undefined && person(fm.owner, ['owner']) && fm.business_unit !== undefined) {
     const unit = taxonomy.businessUnits.get(fm.business_unit);
     if (unit && !unit.stewards.includes(fm.owner)) {
       report(
@@ -126,7 +137,7 @@ function checkPeople(document: ParsedDocument, taxonomy: Taxonomy, report: Repor
       );
     }
   }
-  for (const [index, author] of fm.authors.entries()) person(author, ['authors', index]);
+  for (const [index, author] of (fm.authors ?? []).entries()) person(author, ['authors', index]);
   if (fm.reviewed) person(fm.reviewed.by, ['reviewed', 'by']);
   for (const component of document.components) {
     const spec = COMPONENTS[component.name];
@@ -146,8 +157,8 @@ const REFERENCE_FIELDS: { field: string; kind: Kind | undefined | 'same' }[] = [
   { field: 'lessons', kind: 'lesson' },
 ];
 
-function checkReferences(document: ParsedDocument, kindOf: (id: string) => Kind | undefined, report: Report): void {
-  const fm = document.frontMatter as FrontMatter & Record<string, unknown>;
+function checkReferences(document: CheckableDocument, kindOf: (id: string) => Kind | undefined, report: Report): void {
+  const fm = document.frontMatter as LooseFrontMatter & Record<string, unknown>;
   for (const { field, kind } of REFERENCE_FIELDS) {
     const value = fm[field];
     if (value === undefined) continue;
@@ -166,9 +177,10 @@ function checkReferences(document: ParsedDocument, kindOf: (id: string) => Kind 
 }
 
 function checkLinks(
-  document: ParsedDocument,
+  document: CheckableDocument,
   documentPaths: ReadonlySet<string>,
   files: ReadonlySet<string>,
+  pathOfId: ReadonlyMap<string, string>,
   report: Report,
 ): void {
   for (const link of document.links) {
@@ -177,9 +189,32 @@ function checkLinks(
     if (target === null) {
       report(link.at, 'BROKEN_LINK', `link "${link.url}" points outside the content folder`);
     } else if (target.endsWith('.mdx') ? !documentPaths.has(target) : !files.has(target)) {
-      report(link.at, 'BROKEN_LINK', `link "${link.url}" points to ${target}, which does not exist`);
+      report(
+        link.at,
+        'BROKEN_LINK',
+        `link "${link.url}" points to ${target}, which does not exist`,
+        movedDocumentHint(document.path, link.url, target, pathOfId),
+      );
     }
   }
+}
+
+const LINKED_ID = /\b(?:LL|SOP|RCA)-\d{4,}\b/;
+
+/** A link to a document by an old file name: the id it names lives under another name. */
+function movedDocumentHint(
+  from: string,
+  url: string,
+  target: string,
+  pathOfId: ReadonlyMap<string, string>,
+): string | undefined {
+  const id = LINKED_ID.exec(posix.basename(target))?.[0];
+  const actual = id === undefined ? undefined : pathOfId.get(id);
+  if (id === undefined || actual === undefined || actual === target) return undefined;
+  const relative = posix.relative(posix.dirname(from), actual);
+  const written = url.startsWith('/') ? `/${actual}` : relative.startsWith('.') ? relative : `./${relative}`;
+  const anchor = /#.*$/.exec(url)?.[0] ?? '';
+  return `${id} is at ${actual}: did you mean "${written}${anchor}"?`;
 }
 
 /**
@@ -204,13 +239,16 @@ function decodeURIComponentSafe(value: string): string {
 }
 
 function checkSupersedesCycles(
-  documents: readonly ParsedDocument[],
+  documents: readonly CheckableDocument[],
   known: readonly KnownDocument[],
   diagnostics: Diagnostic[],
 ): void {
   const checked = new Map(documents.map((document) => [document.frontMatter.id, document]));
   const edges = new Map<string, readonly string[]>(known.map((document) => [document.id, document.supersedes]));
-  for (const document of documents) edges.set(document.frontMatter.id, document.frontMatter.supersedes);
+  for (const document of documents) {
+    const id = document.frontMatter.id;
+    if (id !== undefined) edges.set(id, document.frontMatter.supersedes ?? []);
+  }
   const state = new Map<string, 'visiting' | 'done'>();
   const reported = new Set<string>();
   const visit = (id: string, trail: string[]): void => {

@@ -42,11 +42,49 @@ export interface ParsedDocument {
   text: string;
 }
 
+/**
+ * The front matter fields the corpus rules read (taxonomy terms, people, references), each
+ * optional: a document that failed the schema is still checked with the fields it has.
+ */
+export interface LooseFrontMatter {
+  id?: string | undefined;
+  kind?: Kind | undefined;
+  business_unit?: string | undefined;
+  processes?: readonly string[] | undefined;
+  failure_modes?: readonly string[] | undefined;
+  equipment?: readonly string[] | undefined;
+  owner?: string | undefined;
+  authors?: readonly string[] | undefined;
+  reviewed?: { by: string } | undefined;
+  supersedes?: readonly string[] | undefined;
+  related?: readonly string[] | undefined;
+  source_rca?: string | undefined;
+  applied_in?: readonly string[] | undefined;
+  lessons?: readonly string[] | undefined;
+}
+
+/** What the corpus rules check of a document: a valid one, or what is usable of an invalid one. */
+export interface CheckableDocument {
+  path: string;
+  frontMatter: LooseFrontMatter;
+  positions: Map<string, Location>;
+  components: ComponentUse[];
+  links: BodyLink[];
+}
+
+/** A document that failed its own rules, kept so the corpus rules still report on it. */
+export interface PartialDocument extends CheckableDocument {
+  /** Lines holding a template placeholder: nothing else is reported on them. */
+  placeholderLines: number[];
+}
+
 /** What parsing one file yields: the document when usable, and every problem found. */
 export interface ParseResult {
   path: string;
   /** The id the file declares even when the rest is invalid, to avoid cascading errors. */
   declaredId: string | undefined;
   document: ParsedDocument | undefined;
+  /** Set when `document` is not: what the corpus rules can still check. */
+  partial?: PartialDocument | undefined;
   diagnostics: Diagnostic[];
 }

@@ -6,6 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createProcessor } from '@mdx-js/mdx';
 import type { Program } from 'estree';
+import { closest, distance } from 'fastest-levenshtein';
 import type { Nodes, Root } from 'mdast';
 import type { MdxJsxAttribute, MdxJsxExpressionAttribute } from 'mdast-util-mdx';
 import type { Position } from 'unist';
@@ -19,7 +20,7 @@ import {
   REQUIRED_SECTIONS,
 } from './components.ts';
 import { type Diagnostic, type DiagnosticCode, diagnostic, type Location } from './diagnostics.ts';
-import type { BodyLink, ComponentUse, ParseResult } from './document.ts';
+import type { BodyLink, ComponentUse, LooseFrontMatter, ParseResult, PartialDocument } from './document.ts';
 import { MAX_FILE_BYTES, tooLargeMessage } from './file-limits.ts';
 import { locatePath, parseFrontMatter } from './front-matter.ts';
 import { findPlaceholders } from './placeholders.ts';
@@ -61,15 +62,33 @@ export function parseDocument(path: string, bytes: Uint8Array): ParseResult {
   const split = parseFrontMatter(source);
   let frontMatter: FrontMatter | undefined;
   let positions = new Map<string, Location>();
+  // Fields the schema refused: the corpus rules leave them alone (one problem per value).
+  let refused = new Set<string>();
   if (!split.ok) {
     const code = FRONT_MATTER_CODES[split.problem];
     report(split.at, code, split.message);
   } else {
     positions = split.positions;
     result.declaredId = declaredId(split.data);
-    frontMatter = validateFrontMatter(split.data, positions, report);
+    const validated = validateFrontMatter(split.data, positions, report);
+    frontMatter = validated.frontMatter;
+    refused = validated.refused;
     if (frontMatter && folderKind) checkKindAgreement(frontMatter, folderKind, positions, report);
   }
+  // A document that fails its own rules is still checked against the corpus (taxonomy,
+  // people, references, links) with whatever fields kept a usable shape, so an author
+  // sees every problem of the file in one run, not the next one after each fix.
+  const partial = (components: ComponentUse[] = [], links: BodyLink[] = []): PartialDocument | undefined =>
+    split.ok && isRecord(split.data)
+      ? {
+          path,
+          frontMatter: frontMatter ?? looseFrontMatter(split.data, refused),
+          positions,
+          components,
+          links,
+          placeholderLines: [...placeholderLines],
+        }
+      : undefined;
 
   const body = split.body;
   if (body === undefined) return result;
@@ -79,6 +98,7 @@ export function parseDocument(path: string, bytes: Uint8Array): ParseResult {
   } catch (cause) {
     const at = errorLocation(cause);
     report(at, 'MDX_SYNTAX', mdxMessage(cause));
+    result.partial = partial();
     return result;
   }
 
@@ -86,6 +106,9 @@ export function parseDocument(path: string, bytes: Uint8Array): ParseResult {
   const kind = frontMatter?.kind ?? folderKind;
   if (kind) checkComponents(kind, frontMatter, extracted.components, report);
 
+  if (!frontMatter || diagnostics.some((d) => d.severity === 'error')) {
+    result.partial = partial(extracted.components, extracted.links);
+  }
   if (frontMatter && diagnostics.every((d) => d.severity !== 'error')) {
     result.document = {
       path,
@@ -123,19 +146,61 @@ function declaredId(data: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+function isRecord(data: unknown): data is Record<string, unknown> {
+  return typeof data === 'object' && data !== null && !Array.isArray(data);
+}
+
 function validateFrontMatter(
   data: unknown,
   positions: ReadonlyMap<string, Location>,
   report: Report,
-): FrontMatter | undefined {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+): { frontMatter: FrontMatter | undefined; refused: Set<string> } {
+  const refused = new Set<string>();
+  if (!isRecord(data)) {
     report({ line: 2, column: 1 }, 'FIELD_INVALID', 'front matter must be a set of "key: value" fields');
-    return undefined;
+    return { frontMatter: undefined, refused };
   }
   const parsed = FrontMatterSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) reportIssue(issue, data as Record<string, unknown>, positions, report);
-  return undefined;
+  if (parsed.success) return { frontMatter: parsed.data, refused };
+  for (const issue of parsed.error.issues) {
+    if (issue.path[0] !== undefined) refused.add(String(issue.path[0]));
+    reportIssue(issue, data, positions, report);
+  }
+  return { frontMatter: undefined, refused };
+}
+
+/** The front matter fields the corpus rules read, taken as written where their shape is usable. */
+function looseFrontMatter(data: Record<string, unknown>, refused: ReadonlySet<string>): LooseFrontMatter {
+  const text = (key: string) => {
+    const value = data[key];
+    return !refused.has(key) && typeof value === 'string' ? value : undefined;
+  };
+  const list = (key: string) => {
+    const value = data[key];
+    return !refused.has(key) && Array.isArray(value)
+      ? value.filter((item): item is string => typeof item === 'string')
+      : undefined;
+  };
+  const kind = text('kind');
+  const reviewed = data.reviewed;
+  const reviewedBy =
+    !refused.has('reviewed') && isRecord(reviewed) && typeof reviewed.by === 'string' ? reviewed.by : undefined;
+  return {
+    id: text('id'),
+    kind: KIND_NAMES.find((name) => name === kind),
+    business_unit: text('business_unit'),
+    processes: list('processes'),
+    failure_modes: list('failure_modes'),
+    equipment: list('equipment'),
+    owner: text('owner'),
+    authors: list('authors'),
+    reviewed: reviewedBy === undefined ? undefined : { by: reviewedBy },
+    supersedes: list('supersedes'),
+    related: list('related'),
+    source_rca: text('source_rca'),
+    applied_in: list('applied_in'),
+    lessons: list('lessons'),
+  };
 }
 
 function reportIssue(
@@ -169,8 +234,43 @@ function reportIssue(
   if (missing) {
     report(locatePath(positions, issue.path.slice(0, -1)), 'FIELD_REQUIRED', `missing required field "${field}"`);
   } else {
-    report(locatePath(positions, issue.path), 'FIELD_INVALID', `"${field}": ${issue.message}`);
+    const written = valueAt(data, issue.path);
+    const hint =
+      issue.code === 'invalid_value' && typeof written === 'string'
+        ? suggestValue(
+            written,
+            issue.values.filter((value): value is string => typeof value === 'string'),
+          )
+        : undefined;
+    report(locatePath(positions, issue.path), 'FIELD_INVALID', `"${field}": ${issue.message}`, hint);
   }
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = data;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[String(key)];
+  }
+  return current;
+}
+
+/**
+ * "Did you mean" for a value of a fixed list (severity, status, method): the one value the
+ * written one starts, abbreviates or misspells ("med" → medium, "aproved" → approved).
+ */
+export function suggestValue(written: string, allowed: readonly string[]): string | undefined {
+  const wanted = written.trim().toLowerCase();
+  if (wanted === '' || allowed.length === 0) return undefined;
+  const exact = allowed.find((value) => value.toLowerCase() === wanted);
+  if (exact) return `did you mean "${exact}"?`;
+  const starting = allowed.filter((value) => value.toLowerCase().startsWith(wanted));
+  if (starting.length === 1) return `did you mean "${starting[0]}"?`;
+  const best = closest(wanted, [...allowed]);
+  if (distance(wanted, best.toLowerCase()) <= Math.max(2, Math.floor(wanted.length / 3))) {
+    return `did you mean "${best}"?`;
+  }
+  return undefined; // the message already lists the values
 }
 
 function hasPath(data: unknown, path: readonly PropertyKey[]): boolean {

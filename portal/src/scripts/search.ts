@@ -9,7 +9,7 @@
 import { planQuery, type QueryPlan, termsPointedTo } from '@hansei/api/search/plan';
 import type { MatchLevel, Placed } from '@hansei/api/search/rank';
 import { termUrl } from '../lib/dimensions.ts';
-import { excerpt } from '../lib/excerpt.ts';
+import { resultExcerpt } from '../lib/excerpt.ts';
 import {
   createPagefindSearch,
   type Filters,
@@ -35,6 +35,7 @@ const filtersBox = document.querySelector<HTMLElement>('[data-search-filters]');
 const summary = document.querySelector<HTMLElement>('[data-search-summary]');
 const help = document.querySelector<HTMLElement>('[data-search-help]');
 const browse = document.querySelector<HTMLElement>('[data-browse]');
+const filtersToggle = document.querySelector<HTMLButtonElement>('[data-filters-toggle]');
 
 const selected = new Map<string, Set<string>>();
 let shown = PAGE;
@@ -113,6 +114,7 @@ async function run(typing: boolean): Promise<void> {
     resultsBox.removeAttribute('data-match');
     resultsBox.removeAttribute('data-query');
     filtersBox.replaceChildren();
+    if (filtersToggle) filtersToggle.hidden = true;
     help.replaceChildren();
     summary.textContent = '';
     if (browse) browse.hidden = false;
@@ -126,9 +128,12 @@ async function run(typing: boolean): Promise<void> {
     outcome = await search.run(plan, filters);
   } catch {
     if (mine !== generation) return;
-    summary.textContent = navigator.onLine
-      ? 'Search could not start. Reload the page to try again.'
-      : 'Search is not available offline until this page has been opened once online.';
+    // `astro dev` serves no search index (Pagefind runs after a build): say that, not "offline".
+    summary.textContent = import.meta.env.DEV
+      ? 'Search needs the built portal: astro dev has no search index. Run npm start (or npm run build -w portal, then npm run preview -w portal) to search.'
+      : navigator.onLine
+        ? 'Search could not start. Reload the page to try again.'
+        : 'Search is not available offline until this page has been opened once online.';
     return;
   }
   if (mine !== generation) return; // a newer keystroke won
@@ -179,8 +184,21 @@ async function render(search: PagefindSearch, outcome: SearchOutcome, query: str
     more.push(button);
   }
   resultsBox.replaceChildren(list, ...more);
+  void markSaved(list);
   // Which query the list answers (tests and the findability benchmark wait for it).
   resultsBox.dataset.query = query;
+}
+
+/** Marks the results this device can open without a network (opened before, or saved with a unit). */
+async function markSaved(list: HTMLElement): Promise<void> {
+  if (!('caches' in window)) return;
+  for (const item of list.querySelectorAll<HTMLElement>('li.result[data-url]')) {
+    if (!item.dataset.url || !(await caches.match(item.dataset.url))) continue;
+    const badge = element('span', 'badge badge-saved', 'Saved on this device');
+    const box = item.querySelector('.result-badges');
+    if (box) box.append(badge);
+    else item.append(badge);
+  }
 }
 
 /** Result items: each shown with its page data, a replacement also when it never matched itself. */
@@ -218,10 +236,16 @@ function resultItem(plan: QueryPlan, hit: PageHit, data: PageData, ownMatch: boo
   const link = element('a', 'result-title', data.meta.title ?? data.url);
   link.href = data.url;
   const text = element('p', 'result-excerpt');
-  // The excerpt escapes the page text and wraps matches in <mark>.
-  // The page text starts with the title, already shown above: the passage comes from the rest.
-  const title = data.meta.title ?? '';
-  text.innerHTML = excerpt(data.content.startsWith(title) ? data.content.slice(title.length) : data.content, plan);
+  // The summary, or the passage that matched (escaped, matches in <mark>); never the search keys.
+  text.innerHTML = resultExcerpt(
+    {
+      content: data.content,
+      title: data.meta.title ?? '',
+      summary: data.meta.summary ?? '',
+      keyWords: Number(data.meta.keys ?? 0) || 0,
+    },
+    plan,
+  );
   item.append(
     link,
     badges([
@@ -346,7 +370,19 @@ function renderFilters(counts: Record<string, Record<string, number>>): void {
     groups.push(fieldset);
   }
   filtersBox.replaceChildren(...groups);
+  if (filtersToggle) {
+    const active = [...selected.values()].reduce((sum, values) => sum + values.size, 0);
+    filtersToggle.textContent = `Filters (${active})`;
+    filtersToggle.hidden = groups.length === 0;
+  }
 }
+
+/** Narrow screens: the filters open and close under their button (wide ones always show them). */
+filtersToggle?.addEventListener('click', () => {
+  const open = filtersToggle.getAttribute('aria-expanded') !== 'true';
+  filtersToggle.setAttribute('aria-expanded', String(open));
+  filtersBox?.toggleAttribute('data-open', open);
+});
 
 form?.addEventListener('submit', (event) => {
   event.preventDefault();

@@ -6,7 +6,7 @@
  */
 import type { LinkType } from '../../content/links.ts';
 import type { LessonFrontMatter } from '../../content/schema.ts';
-import type { CorrectiveAction } from '../../content/structure.ts';
+import type { Cause, CorrectiveAction } from '../../content/structure.ts';
 import type { DatabaseReader } from '../../db/database.ts';
 import type { Version } from '../../git/history.ts';
 import {
@@ -18,7 +18,7 @@ import {
 } from '../../model/facts.ts';
 import { type ReviewState, reviewState } from '../../review/review-state.ts';
 import { type Catalog, type DocumentRecord, policyOf } from './catalog.ts';
-import { loadActions, loadVersions } from './document-details.ts';
+import { loadActions, loadCauses, loadVersions } from './document-details.ts';
 
 /** Documents linked to `id` by `type`, outgoing or incoming, that are in the index. */
 export function linked(catalog: Catalog, id: string, type: LinkType, direction: 'from' | 'to'): DocumentRecord[] {
@@ -97,6 +97,8 @@ export interface DocumentFacts {
   review: ReviewState;
   /** Commits that changed it, newest first. */
   versions: Omit<Version, 'documentId'>[];
+  /** An RCA's causes, as its method's component states them (`RootCauseAnalysis.causes`). */
+  causes: Cause[];
 }
 
 /**
@@ -109,7 +111,11 @@ export async function allDocumentFacts(
   today: string,
 ): Promise<Map<string, DocumentFacts>> {
   const ids = [...catalog.documents.keys()];
-  const [actionLists, versionLists] = await Promise.all([loadActions(index, ids), loadVersions(index, ids)]);
+  const [actionLists, versionLists, causeLists] = await Promise.all([
+    loadActions(index, ids),
+    loadVersions(index, ids),
+    loadCauses(index, ids),
+  ]);
   const actionsById = new Map(ids.map((id, i) => [id, actionLists[i] ?? []]));
   const actionsOf = async (rcas: readonly string[]) => rcas.map((id) => actionsById.get(id) ?? []);
   const facts = new Map<string, DocumentFacts>();
@@ -130,6 +136,7 @@ export async function allDocumentFacts(
       actions: (actionsById.get(id) ?? []).map((action) => actionFact(action, today)),
       review: reviewStateOf(catalog, document, today),
       versions: versionLists[i] ?? [],
+      causes: causeLists[i] ?? [],
     });
   }
   return facts;
