@@ -81,7 +81,7 @@ export interface DocumentFacts {
   replaces: string[];
   /** A lesson's RCAs: its `source_rca` and every RCA listing it (`Lesson.rcas`). */
   rcas: string[];
-  /** An RCA's lessons (`Rca.lessons`). */
+  /** An RCA's lessons (`RootCauseAnalysis.lessons`). */
   lessons: string[];
   /** A lesson's SOPs (`Lesson.appliedIn`). */
   appliedIn: string[];
@@ -118,20 +118,20 @@ export async function allDocumentFacts(
   ]);
   const actionsById = new Map(ids.map((id, i) => [id, actionLists[i] ?? []]));
   const actionsOf = async (rcas: readonly string[]) => rcas.map((id) => actionsById.get(id) ?? []);
+  const idsOf = (records: readonly DocumentRecord[]) => records.map((other) => other.id);
   const facts = new Map<string, DocumentFacts>();
   for (const [i, id] of ids.entries()) {
     const document = catalog.documents.get(id) as DocumentRecord;
-    const ids = (records: readonly DocumentRecord[]) => records.map((other) => other.id);
     facts.set(id, {
       id,
-      replacedBy: ids(replacementsOf(catalog, id)),
-      replaces: ids(linked(catalog, id, 'supersedes', 'from')),
+      replacedBy: idsOf(replacementsOf(catalog, id)),
+      replaces: idsOf(linked(catalog, id, 'supersedes', 'from')),
       rcas: rcasOf(catalog, document),
-      lessons: document.kind === 'rca' ? ids(lessonsOfRca(catalog, id)) : [],
-      appliedIn: ids(linked(catalog, id, 'applied_in', 'from')),
-      appliedLessons: ids(linked(catalog, id, 'applied_in', 'to')),
-      related: ids(relatedOf(catalog, id)),
-      citedBy: ids(linked(catalog, id, 'cites', 'to')),
+      lessons: document.kind === 'rca' ? idsOf(lessonsOfRca(catalog, id)) : [],
+      appliedIn: idsOf(linked(catalog, id, 'applied_in', 'from')),
+      appliedLessons: idsOf(linked(catalog, id, 'applied_in', 'to')),
+      related: idsOf(relatedOf(catalog, id)),
+      citedBy: idsOf(linked(catalog, id, 'cites', 'to')),
       provisional: await provisionalOf(catalog, document, actionsOf),
       actions: (actionsById.get(id) ?? []).map((action) => actionFact(action, today)),
       review: reviewStateOf(catalog, document, today),
