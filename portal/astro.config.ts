@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import mdx from '@astrojs/mdx';
 import { defineConfig } from 'astro/config';
 import contentIndex from './integrations/content-index.ts';
+import searchIndex from './integrations/search-index.ts';
 import sourceDownloads from './integrations/source-downloads.ts';
 
 // The api workspace is TypeScript run directly by Node (imports carry `.ts`); Vite
@@ -19,7 +20,8 @@ export default defineConfig({
   outDir: process.env.HANSEI_PORTAL_DIST ?? './dist',
   // Pages await MDX rendering and file reads: a few at a time keeps both cores busy.
   build: { format: 'directory', concurrency: 4 },
-  integrations: [mdx(), contentIndex(), sourceDownloads(contentDir)],
+  // Search comes last: Pagefind reads the pages the others wrote.
+  integrations: [mdx(), contentIndex(), sourceDownloads(contentDir), searchIndex()],
   // Content lives outside the project root: let Vite read it and the api sources.
   vite: {
     // Astro's MDX output starts with its "use astro:head-inject" marker, which the bundler

@@ -19,7 +19,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { decode, encode } from 'cbor2';
+import { Decoder, Encoder } from 'cbor-x';
 
 /** Small enough that a word costs a few kB, large enough that the chunk table stays small. */
 export const LOCATIONS_PER_CHUNK = 2_000;
@@ -32,6 +32,15 @@ const MAX_SHARED_PREFIX = 2;
 /** Index layouts this was checked against (Pagefind's `version` field in pf_meta). */
 const KNOWN_VERSIONS = /^1\.6\./;
 const SIGNATURE = Buffer.from('pagefind_dcd');
+/**
+ * Plain CBOR as Pagefind writes it: arrays, strings and integers, maps kept as maps, no
+ * cbor-x record extensions — so a value re-encodes to the very bytes it was read from.
+ */
+const CBOR_OPTIONS = { useRecords: false, mapsAsObjects: false, variableMapSize: true } as const;
+const decoder = new Decoder(CBOR_OPTIONS);
+const encoder = new Encoder(CBOR_OPTIONS);
+const decode = (bytes: Buffer): unknown => decoder.decode(bytes);
+const encode = (value: unknown): Buffer => encoder.encode(value);
 
 /** [word, [[pageDelta, locations, metaLocations], …]], opaque beyond the counts. */
 type Word = [string, [number, number[], number[]][]];
@@ -41,6 +50,8 @@ type Meta = [string, unknown[], ChunkEntry[], ...unknown[]];
 
 export interface SplitResult {
   skipped?: string;
+  /** Word locations per chunk aimed at. */
+  target: number;
   chunksBefore: number;
   chunksAfter: number;
 }
@@ -123,6 +134,13 @@ export function chunkTable(chunks: Word[][]): [string, string][] {
   return table;
 }
 
+/** The line a build prints for a split. */
+export function describeSplit(result: SplitResult): string {
+  return result.skipped
+    ? `pagefind index left as built: ${result.skipped}`
+    : `pagefind index: ${result.chunksBefore} chunks re-cut into ${result.chunksAfter} of about ${result.target} locations`;
+}
+
 /** Splits the index of every language under `dist/pagefind`. */
 export async function splitPagefindIndex(dist: string, target = LOCATIONS_PER_CHUNK): Promise<SplitResult> {
   const bundle = join(dist, 'pagefind');
@@ -131,7 +149,7 @@ export async function splitPagefindIndex(dist: string, target = LOCATIONS_PER_CH
     version: string;
     languages: Record<string, { hash: string }>;
   };
-  const result: SplitResult = { chunksBefore: 0, chunksAfter: 0 };
+  const result: SplitResult = { target, chunksBefore: 0, chunksAfter: 0 };
   if (!KNOWN_VERSIONS.test(entry.version)) {
     return { ...result, skipped: `Pagefind ${entry.version} is not a version this script knows (1.6.x)` };
   }
@@ -202,10 +220,5 @@ if (import.meta.main) {
     process.exit(2);
   }
   const dist = resolve(positionals[0] ?? new URL('../dist/', import.meta.url).pathname);
-  const result = await splitPagefindIndex(dist, target);
-  process.stdout.write(
-    result.skipped
-      ? `pagefind index left as built: ${result.skipped}\n`
-      : `pagefind index: ${result.chunksBefore} chunks re-cut into ${result.chunksAfter} of about ${target} locations\n`,
-  );
+  process.stdout.write(`${describeSplit(await splitPagefindIndex(dist, target))}\n`);
 }

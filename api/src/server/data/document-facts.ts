@@ -20,6 +20,12 @@ import { type ReviewState, reviewState } from '../../review/review-state.ts';
 import { type Catalog, type DocumentRecord, policyOf } from './catalog.ts';
 import { loadActions, loadCauses, loadVersions } from './document-details.ts';
 
+/** Each indexed document's id and file (relative to the content folder the index read). */
+export async function documentFiles(index: DatabaseReader): Promise<{ id: string; path: string }[]> {
+  const { rows } = await index.execute('SELECT id, path FROM documents ORDER BY id');
+  return rows.map((row) => ({ id: String(row.id), path: String(row.path) }));
+}
+
 /** Documents linked to `id` by `type`, outgoing or incoming, that are in the index. */
 export function linked(catalog: Catalog, id: string, type: LinkType, direction: 'from' | 'to'): DocumentRecord[] {
   const links = (direction === 'from' ? catalog.linksFrom : catalog.linksTo).get(id) ?? [];
