@@ -17,8 +17,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { parseArgs, promisify } from 'node:util';
+import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import { Decoder, Encoder } from 'cbor-x';
 
 /** Small enough that a word costs a few kB, large enough that the chunk table stays small. */
@@ -56,8 +56,13 @@ export interface SplitResult {
   chunksAfter: number;
 }
 
-function unpack(file: string, bytes: Buffer): { cbor: Buffer; value: unknown } {
-  const raw = gunzipSync(bytes);
+// zlib's async calls run on libuv's thread pool: the chunks of an index (de)compress side by side.
+const gunzip = promisify(gunzipCallback);
+const gzip = promisify(gzipCallback);
+
+/** Reads, decodes and checks a Pagefind file: it must re-encode byte for byte. */
+async function unpack(file: string): Promise<{ cbor: Buffer; value: unknown }> {
+  const raw = await gunzip(await readFile(file));
   if (!raw.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error(`${file}: not a Pagefind file`);
   const cbor = raw.subarray(SIGNATURE.length);
   let value: unknown;
@@ -70,8 +75,8 @@ function unpack(file: string, bytes: Buffer): { cbor: Buffer; value: unknown } {
   return { cbor, value };
 }
 
-function pack(value: unknown): Buffer {
-  return gzipSync(Buffer.concat([SIGNATURE, encode(value)]), { level: 9 });
+function pack(value: unknown): Promise<Buffer> {
+  return gzip(Buffer.concat([SIGNATURE, encode(value)]), { level: 9 });
 }
 
 function hashName(language: string, bytes: Buffer, length: number, taken: Set<string>): string {
@@ -161,13 +166,12 @@ export async function splitPagefindIndex(dist: string, target = LOCATIONS_PER_CH
     let meta: Meta;
     const words: Word[] = [];
     try {
-      meta = unpack(metaFile, await readFile(metaFile)).value as Meta;
+      meta = (await unpack(metaFile)).value as Meta;
       if (meta[0] !== entry.version || !Array.isArray(meta[2])) throw new Error(`${metaFile}: unexpected layout`);
-      for (const [, , chunkHash] of meta[2]) {
-        const file = join(bundle, 'index', `${chunkHash}.pf_index`);
-        const [chunkWords] = unpack(file, await readFile(file)).value as [Word[]];
-        words.push(...chunkWords);
-      }
+      const chunks = await Promise.all(
+        meta[2].map(([, , chunkHash]) => unpack(join(bundle, 'index', `${chunkHash}.pf_index`))),
+      );
+      for (const { value } of chunks) words.push(...(value as [Word[]])[0]);
     } catch (error) {
       return { ...result, skipped: (error as Error).message };
     }
@@ -180,8 +184,8 @@ export async function splitPagefindIndex(dist: string, target = LOCATIONS_PER_CH
     const table = chunkTable(chunks);
     const taken = new Set<string>();
     const entries: ChunkEntry[] = [];
-    for (const [i, chunk] of chunks.entries()) {
-      const bytes = pack([chunk]);
+    const packed = await Promise.all(chunks.map((chunk) => pack([chunk])));
+    for (const [i, bytes] of packed.entries()) {
       const name = hashName(language, bytes, 7, taken);
       await writeFile(join(bundle, 'index', `${name}.pf_index`), bytes);
       const [from, to] = table[i] ?? ['', ''];
@@ -189,7 +193,7 @@ export async function splitPagefindIndex(dist: string, target = LOCATIONS_PER_CH
     }
     const written = new Set(entries.map(([, , name]) => join(bundle, 'index', `${name}.pf_index`)));
     const newMeta: Meta = [meta[0], meta[1], entries, ...meta.slice(3)];
-    const metaBytes = pack(newMeta);
+    const metaBytes = await pack(newMeta);
     const metaHash = hashName(language, metaBytes, 10, new Set());
     await writeFile(join(bundle, `pagefind.${metaHash}.pf_meta`), metaBytes);
     (entry.languages[language] as { hash: string }).hash = metaHash;
