@@ -147,7 +147,7 @@ builder.mutationFields((t) => ({
           );
         }
         const cost = events.reduce((sum, event) => sum + (event.kind === 'feedback' ? FEEDBACK_RATE_COST : 1), 0);
-        if (!ctx.allowAnonymous(ctx.viewer.clientKey, cost))
+        if (!(await ctx.allowAnonymous(ctx.viewer.clientKey, cost)))
           throw hanseiError('RATE_LIMITED', 'too many events from this client; try again in a minute');
         const voter = await ctx.voterOf(ctx.viewer.clientKey);
         for (const event of events) event.voter = voter;

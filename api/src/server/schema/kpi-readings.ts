@@ -102,6 +102,7 @@ builder.mutationFields((t) => ({
         recommend: (kpi, unit) => knowledgeFor(ctx.catalog, reuse, kpi, unit).map((item) => item.id),
         source: ctx.viewer.name,
         now: new Date(context.now).toISOString(),
+        exclusive: (work) => ctx.exclusive('kpi-ingest', work),
       });
       ctx.onReadingsRecorded();
       return { received: readings.length, recorded: result.recorded, triggers: result.opened, closed: result.closed };
