@@ -220,7 +220,8 @@ function announce(url: string, portal: boolean, tokens: number, workers: number)
 
 /**
  * The primary of `--workers N`: checks what every worker would check (so a startup error
- * is one line with its exit status, not N), then runs the workers and the retention timer.
+ * is one line with its exit status, not N), then runs the workers, the retention timer and
+ * what workers share (rate limits, KPI ingest, shared-state.ts).
  */
 async function servePrimary(settings: ServeSettings): Promise<number> {
   const { tokens, live, events, site } = await openServing(settings);
@@ -231,7 +232,7 @@ async function servePrimary(settings: ServeSettings): Promise<number> {
     onError: (error) =>
       process.stderr.write(`hansei: pruning old events failed: ${error instanceof Error ? error.message : error}\n`),
   });
-  const shared = createPrimarySharedState(settings.rateLimit);
+  const shared = createPrimarySharedState(settings.rateLimit, events);
   const status = await runCluster({
     workers: settings.workers,
     attach: (worker) => shared.attach(worker),

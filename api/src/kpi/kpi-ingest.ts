@@ -29,11 +29,6 @@ export interface IngestOptions {
   source: string;
   /** Receipt time, ISO 8601. */
   now: string;
-  /**
-   * Runs the read-evaluate-write of a group so that no other process's ingest interleaves
-   * (`hansei serve --workers N`: a lock held by the primary). Default: runs it directly.
-   */
-  exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export interface IngestResult {
@@ -93,8 +88,7 @@ async function drain(events: Client, queue: { running: boolean; pending: Pending
     while (queue.pending.length > 0) {
       const group = takeGroup(queue.pending);
       try {
-        const { exclusive } = (group.at(-1) as Pending).options;
-        const results = await (exclusive ? exclusive(() => ingest(events, group)) : ingest(events, group));
+        const results = await ingest(events, group);
         group.forEach((call, i) => {
           call.resolve(results[i] as IngestResult);
         });

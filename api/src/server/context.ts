@@ -40,8 +40,8 @@ export interface Context {
   onReadingsRecorded: () => void;
   /** Rate limiter for anonymous events: true when `count` more are allowed (shared by all workers). */
   allowAnonymous: SharedState['allowAnonymous'];
-  /** Runs work while no other worker of the server runs work of the same name (KPI ingest). */
-  exclusive: SharedState['exclusive'];
+  /** Stores KPI readings, in one queue for all workers of the server. */
+  recordReadings: SharedState['recordReadings'];
   /** Events older than this many days are refused (the raw-event retention window). */
   retentionDays: number;
   /** The keyed hash standing for an anonymous client (its votes count once per document). */

@@ -1,35 +1,52 @@
 /**
  * Decisions that must be taken once for the whole server, not once per worker process:
  * the anonymous rate limits (a client must not get N buckets by landing on N workers) and
- * KPI ingest (reading a series' latest readings and writing the batch that follows must
- * not interleave with another worker's batch of the same series, or attribution and
- * trigger opening depend on which worker a reading reached).
+ * KPI ingest (kpi-ingest.ts groups the batches that arrive together and evaluates each
+ * series in time order against what is stored; split over workers, batches of one series
+ * arriving together were evaluated apart, in whatever order the workers committed, and
+ * opened other triggers than one process does).
  *
- * One process (`--workers 1`, tests): kept in memory here. With `hansei serve --workers N`
- * the primary process holds them and workers ask it over the cluster's IPC channel.
+ * One process (`--workers 1`, tests): in memory here. With `hansei serve --workers N` the
+ * primary takes these decisions and workers ask it over the cluster's IPC channel: the
+ * primary's ingest queue is the one queue of the server.
  */
 import type { Worker } from 'node:cluster';
+import type { Client } from '@libsql/client';
+import type { Kpi } from '../content/taxonomy-schema.ts';
+import { type IngestOptions, type IngestResult, recordReadings } from '../kpi/kpi-ingest.ts';
+import type { ValidReading } from '../kpi/readings.ts';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.ts';
 
 export interface SharedState {
   /** True (and spends) when `count` more anonymous events are allowed for this client. */
   allowAnonymous(clientKey: string, count: number): boolean | Promise<boolean>;
-  /** Runs `work` while no other process of the server runs work under the same name. */
-  exclusive<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /** Stores KPI readings and opens or closes triggers (`recordReadings`), in one queue for the server. */
+  recordReadings(events: Client, batch: readonly ValidReading[], options: IngestOptions): Promise<IngestResult>;
 }
 
-/** Shared state of a single-process server: the rate limiter in memory, no lock needed. */
+/** Shared state of a single-process server: all of it in this process. */
 export function createLocalSharedState(rateLimit: RateLimitOptions): SharedState {
   const allow = createRateLimiter(rateLimit);
-  return { allowAnonymous: (key, count) => allow(key, count), exclusive: (_name, work) => work() };
+  return { allowAnonymous: (key, count) => allow(key, count), recordReadings };
+}
+
+/** A KPI batch as it crosses to the primary: plain data, recommendations worked out by the worker. */
+interface ReadingsCall {
+  batch: readonly ValidReading[];
+  kpis: [string, Kpi][];
+  /** Recommended documents per `kpi unit` of the batch's series. */
+  recommended: [string, string[]][];
+  source: string;
+  now: string;
 }
 
 /** Messages between workers and the primary; `hansei` marks them as ours. */
 type Request =
   | { hansei: 'allow'; id: number; key: string; count: number }
-  | { hansei: 'lock'; id: number; name: string }
-  | { hansei: 'unlock'; name: string };
-type Reply = { hansei: 'reply'; id: number; ok: boolean };
+  | ({ hansei: 'readings'; id: number } & ReadingsCall);
+type Reply = { hansei: 'reply'; id: number; ok: boolean; result?: IngestResult; error?: string };
+
+const recommendKey = (kpi: string, unit: string) => `${kpi} ${unit}`;
 
 const isOurs = (message: unknown): message is { hansei: string } =>
   typeof message === 'object' && message !== null && 'hansei' in message;
@@ -39,50 +56,53 @@ export function createWorkerSharedState(): SharedState {
   const send = process.send?.bind(process);
   if (!send) throw new Error('not a cluster worker: no IPC channel');
   let next = 0;
-  const waiting = new Map<number, (ok: boolean) => void>();
+  const waiting = new Map<number, (reply: Reply) => void>();
   process.on('message', (message: unknown) => {
     if (!isOurs(message) || message.hansei !== 'reply') return;
     const reply = message as Reply;
-    waiting.get(reply.id)?.(reply.ok);
+    waiting.get(reply.id)?.(reply);
     waiting.delete(reply.id);
   });
-  const ask = (request: Request & { id: number }) =>
-    new Promise<boolean>((resolve) => {
+  const ask = (request: Request) =>
+    new Promise<Reply>((resolve) => {
       waiting.set(request.id, resolve);
       send(request);
     });
   return {
-    allowAnonymous: (key, count) => ask({ hansei: 'allow', id: next++, key, count }),
-    async exclusive(name, work) {
-      await ask({ hansei: 'lock', id: next++, name });
-      try {
-        return await work();
-      } finally {
-        send({ hansei: 'unlock', name } satisfies Request);
+    allowAnonymous: async (key, count) => (await ask({ hansei: 'allow', id: next++, key, count })).ok,
+    async recordReadings(_events, batch, options) {
+      const recommended = new Map<string, string[]>();
+      for (const reading of batch) {
+        const key = recommendKey(reading.kpi, reading.businessUnit);
+        const kpi = options.kpis.get(reading.kpi);
+        if (kpi && !recommended.has(key)) recommended.set(key, options.recommend(kpi, reading.businessUnit));
       }
+      const reply = await ask({
+        hansei: 'readings',
+        id: next++,
+        batch,
+        kpis: [...options.kpis],
+        recommended: [...recommended],
+        source: options.source,
+        now: options.now,
+      });
+      if (!reply.ok || !reply.result) throw new Error(`KPI ingest failed in the primary: ${reply.error}`);
+      return reply.result;
     },
   };
 }
 
 /**
- * The primary's side: one rate limiter and named locks for all workers. `attach` each
- * worker as it is forked; a worker that dies holding a lock gives it up.
+ * The primary's side: one rate limiter for all workers, and KPI ingest into its own
+ * connection to the events store. `attach` each worker as it is forked.
  */
-export function createPrimarySharedState(rateLimit: RateLimitOptions) {
+export function createPrimarySharedState(rateLimit: RateLimitOptions, events: Client) {
   const allow = createRateLimiter(rateLimit);
-  const locks = new Map<string, { holder: Worker; queue: { worker: Worker; id: number }[] }>();
-  const grant = (worker: Worker, id: number) => {
-    if (worker.isConnected()) worker.send({ hansei: 'reply', id, ok: true } satisfies Reply);
-  };
-  const release = (name: string) => {
-    const lock = locks.get(name);
-    if (!lock) return;
-    const next = lock.queue.shift();
-    if (!next) locks.delete(name);
-    else {
-      lock.holder = next.worker;
-      grant(next.worker, next.id);
-    }
+  // The newest recommendations per KPI and unit, whichever worker sent them: a group of
+  // calls is evaluated with the latest call's view (kpi-ingest.ts).
+  const recommended = new Map<string, string[]>();
+  const reply = (worker: Worker, message: Reply) => {
+    if (worker.isConnected()) worker.send(message);
   };
   return {
     attach(worker: Worker): void {
@@ -90,21 +110,24 @@ export function createPrimarySharedState(rateLimit: RateLimitOptions) {
         if (!isOurs(message)) return;
         const request = message as Request;
         if (request.hansei === 'allow') {
-          const ok = allow(request.key, request.count);
-          if (worker.isConnected()) worker.send({ hansei: 'reply', id: request.id, ok } satisfies Reply);
-        } else if (request.hansei === 'lock') {
-          const lock = locks.get(request.name);
-          if (lock) lock.queue.push({ worker, id: request.id });
-          else {
-            locks.set(request.name, { holder: worker, queue: [] });
-            grant(worker, request.id);
-          }
-        } else if (request.hansei === 'unlock' && locks.get(request.name)?.holder === worker) release(request.name);
-      });
-      worker.on('exit', () => {
-        for (const [name, lock] of [...locks]) {
-          lock.queue = lock.queue.filter((waiting) => waiting.worker !== worker);
-          if (lock.holder === worker) release(name);
+          reply(worker, { hansei: 'reply', id: request.id, ok: allow(request.key, request.count) });
+        } else if (request.hansei === 'readings') {
+          for (const [key, ids] of request.recommended) recommended.set(key, ids);
+          recordReadings(events, request.batch, {
+            kpis: new Map(request.kpis),
+            recommend: (kpi, unit) => recommended.get(recommendKey(kpi.id, unit)) ?? [],
+            source: request.source,
+            now: request.now,
+          }).then(
+            (result) => reply(worker, { hansei: 'reply', id: request.id, ok: true, result }),
+            (error: unknown) =>
+              reply(worker, {
+                hansei: 'reply',
+                id: request.id,
+                ok: false,
+                error: error instanceof Error ? error.message : String(error),
+              }),
+          );
         }
       });
     },

@@ -39,7 +39,7 @@ export interface HanseiServerOptions {
   rateLimit?: Partial<RateLimitOptions>;
   /**
    * Where the decisions every worker must share are taken (anonymous rate limits, KPI
-   * ingest's lock): `hansei serve --workers N` passes the worker's link to the primary.
+   * ingest): `hansei serve --workers N` passes the worker's link to the primary.
    * Default: in this process, with `rateLimit`.
    */
   shared?: SharedState;
@@ -210,7 +210,7 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
         onEventsRecorded,
         onReadingsRecorded: () => responses.clear(),
         allowAnonymous: shared.allowAnonymous,
-        exclusive: shared.exclusive,
+        recordReadings: shared.recordReadings,
         retentionDays: retention.rawDays,
         voterOf,
         loaders: createLoaders(generation.reader),
