@@ -42,6 +42,8 @@ export interface Context {
   allowAnonymous: SharedState['allowAnonymous'];
   /** Stores KPI readings, in one queue for all workers of the server. */
   recordReadings: SharedState['recordReadings'];
+  /** Stores reuse events, in one writer queue for all workers of the server. */
+  recordEvents: SharedState['recordEvents'];
   /** Events older than this many days are refused (the raw-event retention window). */
   retentionDays: number;
   /** The keyed hash standing for an anonymous client (its votes count once per document). */

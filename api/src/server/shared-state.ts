@@ -1,6 +1,7 @@
 /**
  * Decisions that must be taken once for the whole server, not once per worker process:
- * the anonymous rate limits (a client must not get N buckets by landing on N workers) and
+ * the anonymous rate limits (a client must not get N buckets by landing on N workers),
+ * event writes (one writer queue: workers never wait on each other's write lock) and
  * KPI ingest (kpi-ingest.ts groups the batches that arrive together and evaluates each
  * series in time order against what is stored; split over workers, batches of one series
  * arriving together were evaluated apart, in whatever order the workers committed, and
@@ -15,6 +16,8 @@ import type { Client } from '@libsql/client';
 import type { Kpi } from '../content/taxonomy-schema.ts';
 import { type IngestOptions, type IngestResult, recordReadings } from '../kpi/kpi-ingest.ts';
 import type { ValidReading } from '../kpi/readings.ts';
+import { createEventWriter, type EventWriter } from './data/event-writer.ts';
+import type { ReuseEvent } from './data/events-store.ts';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.ts';
 
 export interface SharedState {
@@ -22,12 +25,14 @@ export interface SharedState {
   allowAnonymous(clientKey: string, count: number): boolean | Promise<boolean>;
   /** Stores KPI readings and opens or closes triggers (`recordReadings`), in one queue for the server. */
   recordReadings(events: Client, batch: readonly ValidReading[], options: IngestOptions): Promise<IngestResult>;
+  /** Stores reuse events through the server's one writer queue (event-writer.ts); how many were new. */
+  recordEvents: EventWriter;
 }
 
 /** Shared state of a single-process server: all of it in this process. */
-export function createLocalSharedState(rateLimit: RateLimitOptions): SharedState {
+export function createLocalSharedState(rateLimit: RateLimitOptions, events: Client): SharedState {
   const allow = createRateLimiter(rateLimit);
-  return { allowAnonymous: (key, count) => allow(key, count), recordReadings };
+  return { allowAnonymous: (key, count) => allow(key, count), recordReadings, recordEvents: createEventWriter(events) };
 }
 
 /** A KPI batch as it crosses to the primary: plain data, recommendations worked out by the worker. */
@@ -43,8 +48,16 @@ interface ReadingsCall {
 /** Messages between workers and the primary; `hansei` marks them as ours. */
 type Request =
   | { hansei: 'allow'; id: number; key: string; count: number }
-  | ({ hansei: 'readings'; id: number } & ReadingsCall);
-type Reply = { hansei: 'reply'; id: number; ok: boolean; result?: IngestResult; error?: string };
+  | ({ hansei: 'readings'; id: number } & ReadingsCall)
+  | { hansei: 'events'; id: number; batch: readonly ReuseEvent[]; source: string; now: string };
+type Reply = {
+  hansei: 'reply';
+  id: number;
+  ok: boolean;
+  result?: IngestResult;
+  recorded?: number;
+  error?: string;
+};
 
 const recommendKey = (kpi: string, unit: string) => `${kpi} ${unit}`;
 
@@ -89,15 +102,24 @@ export function createWorkerSharedState(): SharedState {
       if (!reply.ok || !reply.result) throw new Error(`KPI ingest failed in the primary: ${reply.error}`);
       return reply.result;
     },
+    async recordEvents(batch, source, now) {
+      if (batch.length === 0) return 0;
+      const reply = await ask({ hansei: 'events', id: next++, batch, source, now });
+      if (!reply.ok || reply.recorded === undefined)
+        throw new Error(`storing events failed in the primary: ${reply.error}`);
+      return reply.recorded;
+    },
   };
 }
 
 /**
- * The primary's side: one rate limiter for all workers, and KPI ingest into its own
- * connection to the events store. `attach` each worker as it is forked.
+ * The primary's side: one rate limiter for all workers; KPI ingest and the event writer
+ * queue on its own connection to the events store. `attach` each worker as it is forked.
  */
 export function createPrimarySharedState(rateLimit: RateLimitOptions, events: Client) {
   const allow = createRateLimiter(rateLimit);
+  const writeEvents = createEventWriter(events);
+  const failed = (error: unknown) => (error instanceof Error ? error.message : String(error));
   // The newest recommendations per KPI and unit, whichever worker sent them: a group of
   // calls is evaluated with the latest call's view (kpi-ingest.ts).
   const recommended = new Map<string, string[]>();
@@ -120,13 +142,12 @@ export function createPrimarySharedState(rateLimit: RateLimitOptions, events: Cl
             now: request.now,
           }).then(
             (result) => reply(worker, { hansei: 'reply', id: request.id, ok: true, result }),
-            (error: unknown) =>
-              reply(worker, {
-                hansei: 'reply',
-                id: request.id,
-                ok: false,
-                error: error instanceof Error ? error.message : String(error),
-              }),
+            (error: unknown) => reply(worker, { hansei: 'reply', id: request.id, ok: false, error: failed(error) }),
+          );
+        } else if (request.hansei === 'events') {
+          writeEvents(request.batch, request.source, request.now).then(
+            (recorded) => reply(worker, { hansei: 'reply', id: request.id, ok: true, recorded }),
+            (error: unknown) => reply(worker, { hansei: 'reply', id: request.id, ok: false, error: failed(error) }),
           );
         }
       });

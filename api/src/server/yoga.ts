@@ -94,7 +94,7 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
   const currentTokens = typeof tokens === 'function' ? tokens : () => tokens;
   const authenticate = createAuthenticator(currentTokens, () => now().getTime());
   const reuse = createReuseCache(events, 5000, () => now().toISOString().slice(0, 10));
-  const shared = options.shared ?? createLocalSharedState({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit });
+  const shared = options.shared ?? createLocalSharedState({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, events);
   const cache = options.cache ?? true;
   let voterHash: Promise<(clientKey: string) => string> | undefined;
   const voterOf = async (clientKey: string) => {
@@ -211,6 +211,7 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
         onReadingsRecorded: () => responses.clear(),
         allowAnonymous: shared.allowAnonymous,
         recordReadings: shared.recordReadings,
+        recordEvents: shared.recordEvents,
         retentionDays: retention.rawDays,
         voterOf,
         loaders: createLoaders(generation.reader),
