@@ -1,19 +1,27 @@
 /**
- * `npm run bench:api [-- --docs N --seconds S --flood F]`: indexes N generated documents
- * (default 10,000), starts `hansei serve` and a hello-world Yoga server as child processes
- * on 127.0.0.1, and loads them with autocannon (50 connections): a search, a document
- * query and hello-world, in one run. Then ingests events in batches of 100 and counts
- * them; then KPI readings the same way (batches of 100, 8 in flight), swinging through
- * amber and red so batches open and close learning triggers. Last, a flood: one anonymous
- * client sends events as fast as it can for F seconds (default 60) — how many are accepted
- * per second, and how much the events store grows per minute, per day and at most under
- * the retention policy (raw events kept 90 days). Targets: search and document throughput
- * ≥ 0.5 × hello-world, p99 ≤ 50 ms; ingest ≥ 10,000 events/s and ≥ 10,000 readings/s with
- * none missing.
+ * `npm run bench:api [-- --docs N --seconds S --flood F --scale LIST --workers W]`: indexes
+ * N generated documents (default 10,000), starts a hello-world Yoga server and `hansei
+ * serve` as child processes on 127.0.0.1 — with 1 worker, then with W workers (default:
+ * the number of cores) — and loads them with autocannon (50 connections): a repeated
+ * search, distinct searches with the response cache off (HANSEI_RESPONSE_CACHE=false: the
+ * cost of a query nobody asked before), a document query; hello-world is measured before
+ * and after, and ratios are to their mean. Memory per worker is read from /proc. Then,
+ * against W workers: events ingested in batches of 100 and counted; the server killed
+ * with SIGKILL (every process of it) mid-ingest, restarted, and the acknowledged events
+ * counted in the store; KPI readings the same way (batches of 100, 8 in flight), swinging
+ * through amber and red so batches open and close learning triggers. Then a flood: one
+ * anonymous client sends events as fast as it can for F seconds (default 60) — how many
+ * are accepted per second (the rate limits hold for all workers together), and how much
+ * the events store grows. Last, the scaling row: distinct searches/s with W workers at
+ * each corpus size of LIST (default 1000,10000,50000; "none" skips it).
+ * Targets: distinct searches ≥ 0.15 × hello-world with every core, p99 ≤ 50 ms; repeated
+ * search and document ≥ 0.7; ingest ≥ 10,000 events/s and ≥ 10,000 readings/s with none
+ * missing, SIGKILL included.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,29 +37,57 @@ const { values } = parseArgs({
     docs: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '10' },
     flood: { type: 'string', default: '60' },
+    scale: { type: 'string', default: '1000,10000,50000' },
+    workers: { type: 'string', default: String(availableParallelism()) },
   },
 });
+const allWorkers = Number(values.workers);
 const count = Number(values.docs);
 const seconds = Number(values.seconds);
 const cli = fileURLToPath(new URL('../api/src/cli/main.ts', import.meta.url));
-const hello = fileURLToPath(new URL('./hello-yoga.ts', import.meta.url));
+const helloServer = fileURLToPath(new URL('./hello-yoga.ts', import.meta.url));
 const root = await mkdtemp(join(tmpdir(), 'hansei-bench-api-'));
 const children: ChildProcess[] = [];
 
-function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
+/** Starts a server; resolves with its process once it printed its URL. */
+function start(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
+    // Its own process group, so a kill reaches the primary and every worker.
     const child = spawn(process.execPath, args, {
-      cwd: root,
+      cwd,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
     });
     children.push(child);
     child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('http://')) resolve();
+      if (chunk.toString().includes('http://')) resolve(child);
     });
   });
+}
+
+/** Stops a server started by `start` (SIGTERM, or SIGKILL to its whole process group) and waits for it. */
+async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  child.removeAllListeners('exit');
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (signal === 'SIGKILL') process.kill(-(child.pid as number), 'SIGKILL');
+  else child.kill(signal);
+  await exited;
+  children.splice(children.indexOf(child), 1);
+}
+
+/** Resident memory of a server's processes (the primary, and each worker), in MB. */
+function memory(child: ChildProcess): { primary: number; workers: number[] } {
+  const rss = (pid: number) =>
+    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  // ps exits 1 when the server has no child processes (one worker).
+  const workers = spawnSync('ps', ['--ppid', String(child.pid), '-o', 'pid='], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((line) => line.trim())
+    .map((pid) => rss(Number(pid)));
+  return { primary: rss(child.pid as number), workers };
 }
 
 async function load(name: string, url: string, body: string | (() => string)) {
@@ -133,79 +169,136 @@ async function benchReadings(api: string, token: string): Promise<void> {
   );
 }
 
+/** Generates `docs` documents in a git repository at `dir` and indexes them. */
+async function corpus(dir: string, docs: number): Promise<void> {
+  await generateCorpus(join(dir, 'content'), docs);
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  execFileSync('git', ['add', '-A'], { cwd: dir });
+  execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'corpus'], {
+    cwd: dir,
+  });
+  execFileSync(process.execPath, [cli, 'index'], { cwd: dir, stdio: 'ignore' });
+}
+
+const searchQuery =
+  'query($q: String) { search(query: $q, first: 10) { totalCount edges { score snippet node { documentId title kind status } } facets { failureMode { value count } process { value count } } } }';
+const search = JSON.stringify({ query: searchQuery, variables: { q: 'torque gun faults during shift' } });
+// Distinct symptom phrases (12,000 of them), so no cache could answer: the uncached cost.
+const words = [
+  'torque',
+  'gun',
+  'spindle',
+  'clamp',
+  'sensor',
+  'conveyor',
+  'robot',
+  'nozzle',
+  'valve',
+  'pump',
+  'motor',
+  'bearing',
+  'belt',
+  'hopper',
+  'die',
+  'press',
+  'weld',
+  'tip',
+  'fixture',
+  'gripper',
+];
+const verbs = ['faults', 'drifts', 'jams', 'leaks', 'overheats', 'trips', 'stalls', 'misfeeds', 'cracks', 'vibrates'];
+let n = 0;
+const distinctSearch = () => {
+  n++;
+  const q = `${words[n % words.length]} ${words[Math.floor(n / words.length) % words.length]} ${verbs[Math.floor(n / 400) % verbs.length]} shift ${1 + (Math.floor(n / 4000) % 3)}`;
+  return JSON.stringify({ query: searchQuery, variables: { q } });
+};
+const document = JSON.stringify({
+  query:
+    'query($id: String!) { document(id: $id) { documentId title summary status reviewState { status nextReview } failureModes { label } equipment { id } versions(first: 3) { date message } } }',
+  variables: { id: 'LL-00042' },
+});
+const post = (url: string, body: string) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
 try {
   process.stdout.write(`generating and indexing ${count} documents … `);
-  await generateCorpus(join(root, 'content'), count);
-  execFileSync('git', ['init', '-q'], { cwd: root });
-  execFileSync('git', ['add', '-A'], { cwd: root });
-  execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'corpus'], {
-    cwd: root,
-  });
-  execFileSync(process.execPath, [cli, 'index'], { cwd: root, stdio: 'ignore' });
+  await corpus(root, count);
   console.log('done');
 
   const { token, entry } = createToken('bench', ['events:write', 'metrics:read', 'kpi:write']);
   const tokens = JSON.stringify([entry]);
-  await start([cli, 'serve', '--port', '4390'], { HANSEI_API_TOKENS: tokens });
-  await start([hello, '4391']);
+  const hello = await start([helloServer, '4391']);
   const api = 'http://127.0.0.1:4390/graphql';
-  const searchQuery =
-    'query($q: String) { search(query: $q, first: 10) { totalCount edges { score snippet node { documentId title kind status } } facets { failureMode { value count } process { value count } } } }';
-  const search = JSON.stringify({ query: searchQuery, variables: { q: 'torque gun faults during shift' } });
-  // Distinct symptom phrases, so the search cache cannot answer: the uncached cost.
-  const words = [
-    'torque',
-    'gun',
-    'spindle',
-    'clamp',
-    'sensor',
-    'conveyor',
-    'robot',
-    'nozzle',
-    'valve',
-    'pump',
-    'motor',
-    'bearing',
-    'belt',
-    'hopper',
-    'die',
-    'press',
-    'weld',
-    'tip',
-    'fixture',
-    'gripper',
-  ];
-  const verbs = ['faults', 'drifts', 'jams', 'leaks', 'overheats', 'trips', 'stalls', 'misfeeds', 'cracks', 'vibrates'];
-  let n = 0;
-  const distinctSearch = () => {
-    n++;
-    const q = `${words[n % words.length]} ${words[Math.floor(n / words.length) % words.length]} ${verbs[Math.floor(n / 400) % verbs.length]} shift ${1 + (Math.floor(n / 4000) % 3)}`;
-    return JSON.stringify({ query: searchQuery, variables: { q } });
-  };
-  const document = JSON.stringify({
-    query:
-      'query($id: String!) { document(id: $id) { documentId title summary status reviewState { status nextReview } failureModes { label } equipment { id } versions(first: 3) { date message } } }',
-    variables: { id: 'LL-00042' },
-  });
-  // Warm both servers (catalog load, JIT) before measuring.
-  for (const body of [search, document])
-    await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const serve = (workers: number, cache: boolean) =>
+    start([cli, 'serve', '--port', '4390', '--workers', String(workers)], {
+      HANSEI_API_TOKENS: tokens,
+      HANSEI_RESPONSE_CACHE: String(cache),
+    });
 
   console.log(`autocannon, 50 connections, ${seconds} s each, ${count} documents indexed:`);
-  const helloResult = await load(
+  const helloBefore = await load(
     'hello-world',
     'http://127.0.0.1:4391/graphql',
     JSON.stringify({ query: '{ hello }' }),
   );
-  const searchResult = await load('search (repeated)', api, search);
-  const distinctResult = await load('search (distinct)', api, distinctSearch);
-  const documentResult = await load('document', api, document);
-  const ratio = (r: autocannon.Result) => (r.requests.average / helloResult.requests.average).toFixed(2);
-  console.log(
-    `  ratio to hello-world: search repeated ${ratio(searchResult)}, distinct ${ratio(distinctResult)}, document ${ratio(documentResult)}   (targets ≥ 0.5, p99 ≤ 50 ms)`,
-  );
+  const rows: {
+    workers: number;
+    repeated: autocannon.Result;
+    distinct: autocannon.Result;
+    document: autocannon.Result;
+  }[] = [];
+  for (const workers of [...new Set([1, allWorkers])]) {
+    let server = await serve(workers, true);
+    // Warm every worker (catalog load, JIT) before measuring.
+    for (let i = 0; i < 20 * workers; i++) for (const body of [search, document]) await post(api, body);
+    const repeated = await load(`search (repeated) ×${workers}`, api, search);
+    const documentRow = await load(`document ×${workers}`, api, document);
+    const { primary, workers: rss } = memory(server);
+    await stop(server);
+    server = await serve(workers, false);
+    for (let i = 0; i < 20 * workers; i++) await post(api, distinctSearch());
+    const distinct = await load(`search (distinct) ×${workers}`, api, distinctSearch);
+    await stop(server);
+    console.log(
+      `    memory: ${workers > 1 ? `primary ${primary.toFixed(0)} MB, workers ${rss.map((mb) => mb.toFixed(0)).join(', ')} MB` : `${primary.toFixed(0)} MB`} RSS after the load`,
+    );
+    rows.push({ workers, repeated, distinct, document: documentRow });
+  }
+  const helloAfter = await load('hello-world', 'http://127.0.0.1:4391/graphql', JSON.stringify({ query: '{ hello }' }));
+  const helloRate = (helloBefore.requests.average + helloAfter.requests.average) / 2;
+  const ratio = (r: autocannon.Result) => (r.requests.average / helloRate).toFixed(2);
+  for (const row of rows)
+    console.log(
+      `  ratio to hello-world (mean of before and after), ${row.workers} worker${row.workers === 1 ? '' : 's'}: search repeated ${ratio(row.repeated)}, distinct ${ratio(row.distinct)}, document ${ratio(row.document)}`,
+    );
+  console.log('  (targets with every core: distinct ≥ 0.15 and p99 ≤ 50 ms; repeated and document ≥ 0.7)');
 
-  // Ingest: batches of 100, 8 in flight, every acknowledged event accounted for afterwards.
+  let server = await serve(allWorkers, true);
+  await ingest(api, token, allWorkers);
+  server = await killDuringIngest(api, token, server, () => serve(allWorkers, true));
+  await benchReadings(api, token);
+  await flood(api, Number(values.flood));
+  await stop(server);
+  await stop(hello);
+
+  const sizes = values.scale === 'none' ? [] : values.scale.split(',').map(Number);
+  if (sizes.length > 0) await scaling(sizes);
+} finally {
+  for (const child of children) {
+    child.removeAllListeners('exit');
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await rm(root, { recursive: true, force: true });
+}
+
+/** Events in batches of 100, 8 in flight; every acknowledged one is counted in the store afterwards. */
+async function ingest(api: string, token: string, workers: number): Promise<void> {
   const batches = 400;
   let next = 0;
   let acknowledged = 0;
@@ -218,37 +311,127 @@ try {
         kind: 'VIEW',
         documentId: `LL-${String((i % 500) + 1).padStart(5, '0')}`,
       }));
-      const response = await fetch(api, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({
-          query: 'mutation($e: [ReuseEventInput!]!) { recordReuseEvents(events: $e) { recorded } }',
-          variables: { e: events },
-        }),
-      });
-      const json = (await response.json()) as { data?: { recordReuseEvents: { recorded: number } } };
+      const json = await recordEvents(api, token, events);
       acknowledged += json.data?.recordReuseEvents.recorded ?? 0;
     }
   };
   await Promise.all(Array.from({ length: 8 }, lane));
   const ingestSeconds = (performance.now() - started) / 1000;
-  const events = await openEvents(storageConfig(join(root, '.hansei')));
-  const stored = Number(
-    (await events.execute("SELECT count(*) AS n FROM events WHERE client_id LIKE 'bench-%'")).rows[0]?.n,
-  );
-  events.close();
+  const stored = await countStored("SELECT count(*) AS n FROM events WHERE client_id LIKE 'bench-%'");
   console.log(
-    `ingest: ${acknowledged} events acknowledged in ${ingestSeconds.toFixed(2)} s = ${(acknowledged / ingestSeconds).toFixed(0)} events/s (target ≥ 10,000); stored ${stored}, missing ${acknowledged - stored}`,
+    `ingest, ${workers} workers: ${acknowledged} events acknowledged in ${ingestSeconds.toFixed(2)} s = ${(acknowledged / ingestSeconds).toFixed(0)} events/s (target ≥ 10,000); stored ${stored}, missing ${acknowledged - stored}`,
   );
-  await benchReadings(api, token);
-  await flood(api, Number(values.flood));
-} finally {
-  for (const child of children) {
-    child.removeAllListeners('exit');
-    child.kill('SIGTERM');
+}
+
+async function recordEvents(api: string, token: string, events: unknown[]) {
+  const response = await fetch(api, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      query: 'mutation($e: [ReuseEventInput!]!) { recordReuseEvents(events: $e) { recorded } }',
+      variables: { e: events },
+    }),
+  });
+  return (await response.json()) as { data?: { recordReuseEvents: { recorded: number } } };
+}
+
+async function countStored(sql: string): Promise<number> {
+  const events = await openEvents(storageConfig(join(root, '.hansei')));
+  try {
+    return Number((await events.execute(sql)).rows[0]?.n);
+  } finally {
+    events.close();
   }
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  await rm(root, { recursive: true, force: true });
+}
+
+/**
+ * Ingest (unique client ids, 8 lanes) until 20,000 events are acknowledged, then SIGKILL
+ * to the primary and every worker at once; restart; every acknowledged event must be there.
+ */
+async function killDuringIngest(
+  api: string,
+  token: string,
+  server: ChildProcess,
+  restart: () => Promise<ChildProcess>,
+): Promise<ChildProcess> {
+  const acknowledged: string[] = [];
+  let stopped = false;
+  let batch = 0;
+  const lane = async () => {
+    while (!stopped) {
+      const ids = Array.from({ length: 100 }, (_, i) => `kill-${batch}-${i}`);
+      batch++;
+      try {
+        const json = await recordEvents(
+          api,
+          token,
+          ids.map((clientId) => ({ clientId, kind: 'VIEW', documentId: 'LL-00001' })),
+        );
+        if (json.data?.recordReuseEvents) acknowledged.push(...ids);
+      } catch {
+        return; // the server is gone: this batch was never acknowledged
+      }
+    }
+  };
+  const lanes = Array.from({ length: 8 }, lane);
+  while (acknowledged.length < 20_000) await new Promise((resolve) => setTimeout(resolve, 5));
+  await stop(server, 'SIGKILL');
+  stopped = true;
+  await Promise.all(lanes);
+  const restarted = await restart();
+  const stored = new Set(
+    (
+      await (async () => {
+        const events = await openEvents(storageConfig(join(root, '.hansei')));
+        try {
+          return (await events.execute("SELECT client_id FROM events WHERE client_id LIKE 'kill-%'")).rows;
+        } finally {
+          events.close();
+        }
+      })()
+    ).map((row) => String(row.client_id)),
+  );
+  const missing = acknowledged.filter((id) => !stored.has(id)).length;
+  console.log(
+    `SIGKILL mid-ingest (primary and workers): ${acknowledged.length} events acknowledged before the kill; after a restart stored ${stored.size}, missing ${missing}`,
+  );
+  return restarted;
+}
+
+/** Distinct searches/s with every worker and the caches off, at each corpus size, hello-world alongside. */
+async function scaling(sizes: readonly number[]): Promise<void> {
+  const hello = await start([helloServer, '4393']);
+  const cells: string[] = [];
+  for (const size of sizes) {
+    const dir = await mkdtemp(join(tmpdir(), `hansei-bench-scale-${size}-`));
+    try {
+      process.stdout.write(`scaling: generating and indexing ${size} documents … `);
+      await corpus(dir, size);
+      console.log('done');
+      const server = await start(
+        [cli, 'serve', '--port', '4392', '--workers', String(allWorkers)],
+        { HANSEI_RESPONSE_CACHE: 'false' },
+        dir,
+      );
+      const url = 'http://127.0.0.1:4392/graphql';
+      for (let i = 0; i < 20 * allWorkers; i++) await post(url, distinctSearch());
+      const helloResult = await load(
+        `hello-world`,
+        'http://127.0.0.1:4393/graphql',
+        JSON.stringify({ query: '{ hello }' }),
+      );
+      const result = await load(`distinct @ ${size}`, url, distinctSearch);
+      const { workers } = memory(server);
+      await stop(server);
+      cells.push(
+        `${size} docs ${result.requests.average.toFixed(0)}/s (${(result.requests.average / helloResult.requests.average).toFixed(2)} of hello-world, p99 ${result.latency.p99} ms, ${Math.max(...workers).toFixed(0)} MB per worker)`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  await stop(hello);
+  console.log(`scaling, distinct searches, ${allWorkers} workers, caches off: ${cells.join('; ')}`);
 }
 
 /** Bytes the events store uses (pages in use, WAL frames included), read through its own connection. */

@@ -1,20 +1,33 @@
 /**
  * `hansei serve`: the GraphQL API over the index and the events store.
  */
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { isRemote, localPath } from '../db/database.ts';
 import { DEFAULT_DATA_DIR, openEvents, storageConfig } from '../db/storage.ts';
 import { createChangeHistory } from '../handover/window-changes.ts';
 import { createTokenStore, type TokenStore } from '../server/auth.ts';
-import { DEFAULT_RETENTION, retentionDaysFromEnv, startRetention } from '../server/data/event-retention.ts';
+import {
+  DEFAULT_RETENTION,
+  type RetentionPolicy,
+  retentionDaysFromEnv,
+  startRetention,
+} from '../server/data/event-retention.ts';
 import { createLiveIndex } from '../server/data/live-index.ts';
 import { listen } from '../server/listen.ts';
-import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.ts';
+import { DEFAULT_RATE_LIMIT, type RateLimitOptions } from '../server/rate-limit.ts';
+import { createPrimarySharedState, createWorkerSharedState } from '../server/shared-state.ts';
 import { staticFiles } from '../server/static-files.ts';
 import { createHanseiServer } from '../server/yoga.ts';
 import { CliError, type Command, parseCommandArgs } from './command.ts';
+import { type ReadyMessage, runCluster } from './serve-cluster.ts';
 import { indexTroubleError, openStore } from './store-errors.ts';
+
+/** More workers than this is a typo, not a machine. */
+const MAX_WORKERS = 64;
 
 const USAGE = `Usage: hansei serve [options]
 
@@ -31,6 +44,9 @@ Options:
   --portal <dir>    also serve this static site (the built portal, portal/dist) at /
   --content <dir>   content folder whose git history the handover digest reads
                     (default: ./content when it exists)
+  --workers <n>     processes serving the port (default: the number of cores); each
+                    reads the index and follows its swaps, all write the one events
+                    store; 1 serves from this process alone
   -h, --help        show this help
 
 Environment:
@@ -48,9 +64,13 @@ Environment:
                                 burst of ${DEFAULT_RATE_LIMIT.burst} (default ${DEFAULT_RATE_LIMIT.perSecond * 60})
   HANSEI_ANONYMOUS_TOTAL_PER_SECOND
                                 anonymous events per second, all clients together, after a
-                                burst of ${DEFAULT_RATE_LIMIT.global.burst} (default ${DEFAULT_RATE_LIMIT.global.perSecond})
+                                burst of ${DEFAULT_RATE_LIMIT.global.burst} (default ${DEFAULT_RATE_LIMIT.global.perSecond}); with workers, the
+                                limits hold for the server as a whole
+  HANSEI_RESPONSE_CACHE         "false" to switch off the response cache and the search page
+                                cache (every request does its work: for measuring)
 
-Exit status: 0 after SIGINT/SIGTERM; 2 usage; 66 no or empty index; 65 corrupt or
+Exit status (with workers too: the primary checks before it forks, or exits as a worker
+that failed to start did): 0 after SIGINT/SIGTERM; 2 usage; 66 no or empty index; 65 corrupt or
 outdated store; 73 read-only events store; 69 port in use; 78 invalid configuration.
 `;
 
@@ -71,21 +91,50 @@ export const runServe: Command = async (argv) => {
       data: { type: 'string' },
       portal: { type: 'string' },
       content: { type: 'string' },
+      workers: { type: 'string', default: String(availableParallelism()) },
     },
     USAGE,
   );
   if (!args) return 0;
-  const { values } = args;
+  const settings = readSettings(args.values);
+  if (settings.workers > 1 && cluster.isPrimary) return servePrimary(settings);
+  return serveProcess(settings);
+};
+
+/** What `hansei serve` was asked to do, checked: every configuration error is found here. */
+interface ServeSettings {
+  port: number;
+  host: string;
+  workers: number;
+  dataDir: string | undefined;
+  portal: string | undefined;
+  contentDir: string;
+  trustProxy: number;
+  retention: RetentionPolicy;
+  rateLimit: RateLimitOptions;
+  cache: boolean;
+}
+
+function readSettings(values: {
+  port: string;
+  host: string;
+  data?: string | undefined;
+  portal?: string | undefined;
+  content?: string | undefined;
+  workers: string;
+}): ServeSettings {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be a port number, not "${values.port}"`);
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
+    throw new CliError(`--workers must be a whole number from 1 to ${MAX_WORKERS}, not "${values.workers}"`);
   const trustProxy = parseTrustProxy(process.env.HANSEI_TRUST_PROXY);
   if (trustProxy === undefined)
     throw new CliError('HANSEI_TRUST_PROXY must be a number of proxies (0–10), "true" or "false"', 'CONFIG_INVALID');
   const rawDays = retentionDaysFromEnv(process.env.HANSEI_EVENTS_RETENTION_DAYS);
   if (rawDays === undefined)
     throw new CliError('HANSEI_EVENTS_RETENTION_DAYS must be a whole number of days from 1 to 3650', 'CONFIG_INVALID');
-  const retention = { ...DEFAULT_RETENTION, rawDays };
   const perMinute = positiveNumber(process.env.HANSEI_ANONYMOUS_PER_MINUTE, DEFAULT_RATE_LIMIT.perSecond * 60);
   const totalPerSecond = positiveNumber(
     process.env.HANSEI_ANONYMOUS_TOTAL_PER_SECOND,
@@ -96,11 +145,32 @@ export const runServe: Command = async (argv) => {
       'HANSEI_ANONYMOUS_PER_MINUTE and HANSEI_ANONYMOUS_TOTAL_PER_SECOND must be positive numbers',
       'CONFIG_INVALID',
     );
-  const rateLimit = {
-    perSecond: perMinute / 60,
-    global: { ...DEFAULT_RATE_LIMIT.global, perSecond: totalPerSecond },
+  const cache = process.env.HANSEI_RESPONSE_CACHE;
+  if (cache !== undefined && cache !== '' && cache !== 'true' && cache !== 'false')
+    throw new CliError('HANSEI_RESPONSE_CACHE must be "true" or "false"', 'CONFIG_INVALID');
+  const contentDir = resolve(values.content ?? 'content');
+  if (values.content !== undefined && !existsSync(contentDir))
+    throw new CliError(`--content: no folder at "${values.content}"`);
+  return {
+    port,
+    host: values.host,
+    workers,
+    dataDir: values.data,
+    portal: values.portal,
+    contentDir,
+    trustProxy,
+    retention: { ...DEFAULT_RETENTION, rawDays },
+    rateLimit: {
+      ...DEFAULT_RATE_LIMIT,
+      perSecond: perMinute / 60,
+      global: { ...DEFAULT_RATE_LIMIT.global, perSecond: totalPerSecond },
+    },
+    cache: cache !== 'false',
   };
+}
 
+/** The stores and files a server needs, opened and checked (each failure one line, its exit status). */
+async function openServing(settings: ServeSettings) {
   let tokens: TokenStore;
   try {
     tokens = createTokenStore(process.env, {
@@ -114,11 +184,7 @@ export const runServe: Command = async (argv) => {
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error), 'CONFIG_INVALID');
   }
-
-  const config = storageConfig(values.data);
-  const contentDir = resolve(values.content ?? 'content');
-  if (values.content !== undefined && !existsSync(contentDir))
-    throw new CliError(`--content: no folder at "${values.content}"`);
+  const config = storageConfig(settings.dataDir);
   const indexLocation = isRemote(config.index) ? config.index : localPath(config.index);
   const live = createLiveIndex({
     location: indexLocation,
@@ -133,9 +199,59 @@ export const runServe: Command = async (argv) => {
   await openStore(config.events, 'events', () =>
     events.batch(['CREATE TABLE IF NOT EXISTS write_probe (x)', 'DROP TABLE write_probe'], 'write'),
   );
-  // Without git history the digest still lists actions and searches, and says so.
-  const history = existsSync(contentDir) ? await createChangeHistory(contentDir) : undefined;
+  let site: Awaited<ReturnType<typeof staticFiles>> | undefined;
+  if (settings.portal) {
+    try {
+      site = await staticFiles(settings.portal);
+    } catch {
+      throw new CliError(`--portal: no built site at "${settings.portal}" (run "npm run build -w portal" first)`);
+    }
+  }
+  return { tokens, live, events, site };
+}
 
+/** The lines a started server prints (tests and scripts wait for the URL). */
+function announce(url: string, portal: boolean, tokens: number, workers: number): void {
+  if (portal) process.stdout.write(`Hansei portal on ${url}/\n`);
+  process.stdout.write(
+    `Hansei API on ${url}/graphql (${tokens} API token${tokens === 1 ? '' : 's'} configured${workers > 1 ? `, ${workers} workers` : ''})\n`,
+  );
+}
+
+/**
+ * The primary of `--workers N`: checks what every worker would check (so a startup error
+ * is one line with its exit status, not N), then runs the workers, the retention timer and
+ * what workers share (rate limits, KPI ingest, shared-state.ts).
+ */
+async function servePrimary(settings: ServeSettings): Promise<number> {
+  const { tokens, live, events, site } = await openServing(settings);
+  live.close();
+  // Port 0 is a free port chosen when the first worker listens: nothing to probe.
+  if (settings.port !== 0) await probePort(settings.port, settings.host);
+  const retentionTimer = startRetention(events, settings.retention, {
+    onError: (error) =>
+      process.stderr.write(`hansei: pruning old events failed: ${error instanceof Error ? error.message : error}\n`),
+  });
+  const shared = createPrimarySharedState(settings.rateLimit, events);
+  const status = await runCluster({
+    workers: settings.workers,
+    attach: (worker) => shared.attach(worker),
+    onReady: (url) => announce(url, site !== undefined, tokens.current().length, settings.workers),
+    onStopping: () => process.stdout.write('shutting down\n'),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  retentionTimer.stop();
+  tokens.close();
+  events.close();
+  return status;
+}
+
+/** One serving process: the whole server (`--workers 1`), or one worker of the cluster. */
+async function serveProcess(settings: ServeSettings): Promise<number> {
+  const worker = cluster.isWorker;
+  const { tokens, live, events, site } = await openServing(settings);
+  // Without git history the digest still lists actions and searches, and says so.
+  const history = existsSync(settings.contentDir) ? await createChangeHistory(settings.contentDir) : undefined;
   const yoga = createHanseiServer({
     index: live,
     events,
@@ -143,49 +259,57 @@ export const runServe: Command = async (argv) => {
     ...(history ? { history } : {}),
     limits: { introspection: process.env.HANSEI_INTROSPECTION !== 'false' },
     graphiql: process.env.HANSEI_GRAPHIQL !== 'false',
-    trustProxy,
-    retention,
-    rateLimit,
+    trustProxy: settings.trustProxy,
+    retention: settings.retention,
+    rateLimit: settings.rateLimit,
+    ...(worker ? { shared: createWorkerSharedState() } : {}),
+    cache: settings.cache,
     logging: true,
   });
-  let site: Awaited<ReturnType<typeof staticFiles>> | undefined;
-  if (values.portal) {
-    try {
-      site = await staticFiles(values.portal);
-    } catch {
-      throw new CliError(`--portal: no built site at "${values.portal}" (run "npm run build -w portal" first)`);
-    }
-  }
   let listening: Awaited<ReturnType<typeof listen>>;
   try {
-    listening = await listen(yoga, port, values.host, site);
+    listening = await listen(yoga, settings.port, settings.host, site);
   } catch (error) {
-    throw listenError(error, values.host, port);
+    throw listenError(error, settings.host, settings.port);
   }
-  const retentionTimer = startRetention(events, retention, {
-    onError: (error) =>
-      process.stderr.write(`hansei: pruning old events failed: ${error instanceof Error ? error.message : error}\n`),
-  });
-  if (site) process.stdout.write(`Hansei portal on ${listening.url}/\n`);
-  const count = tokens.current().length;
-  process.stdout.write(
-    `Hansei API on ${listening.url}/graphql (${count} API token${count === 1 ? '' : 's'} configured)\n`,
-  );
+  // In a cluster the primary prunes, once for all workers.
+  const retentionTimer = worker
+    ? undefined
+    : startRetention(events, settings.retention, {
+        onError: (error) =>
+          process.stderr.write(
+            `hansei: pruning old events failed: ${error instanceof Error ? error.message : error}\n`,
+          ),
+      });
+  if (worker) process.send?.({ hansei: 'ready', url: listening.url } satisfies ReadyMessage);
+  else announce(listening.url, site !== undefined, tokens.current().length, 1);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // A worker whose primary is gone (killed) stops too.
+    if (worker) process.once('disconnect', stop);
   });
-  process.stdout.write('shutting down\n');
-  retentionTimer.stop();
+  if (!worker) process.stdout.write('shutting down\n');
+  retentionTimer?.stop();
   tokens.close();
   await listening.close();
   await history?.close();
   live.close();
   events.close();
+  if (worker && process.connected) process.disconnect();
   return 0;
-};
+}
+
+/** Fails with PORT_IN_USE (and the like) before any worker is forked. */
+function probePort(port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', (error) => reject(listenError(error, host, port)));
+    server.listen(port, host, () => server.close(() => resolve()));
+  });
+}
 
 /** A positive number from the environment, the default when unset, undefined when invalid. */
 function positiveNumber(value: string | undefined, fallback: number): number | undefined {

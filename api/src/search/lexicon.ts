@@ -86,6 +86,9 @@ export function lexiconTerm(
   return { dimension, id: entry.id, label: entry.label, names: [...names], about: [...about] };
 }
 
+/** Key of a typo-index bucket. */
+const startKey = (first: string, length: number) => `${first}${length}`;
+
 /** Builds the lookups over serialised data. */
 export function createLexicon(data: LexiconData): Lexicon {
   const tierOf = new Map<string, number>();
@@ -93,11 +96,15 @@ export function createLexicon(data: LexiconData): Lexicon {
     if (list) for (const word of list.split(' ')) tierOf.set(word, tier);
   });
   const sorted = [...tierOf.keys()].sort();
-  const byLength: string[][] = [];
+  // The typo index: words by first letter and length. A correction keeps the first letter
+  // (or swaps the first two), and its length is within the budget, so `corrections` reads
+  // a few small buckets instead of scanning the vocabulary with edit distance.
+  const byStart = new Map<string, string[]>();
   for (const word of sorted) {
-    const list = byLength[word.length];
+    const key = startKey(word[0] ?? '', word.length);
+    const list = byStart.get(key);
     if (list) list.push(word);
-    else byLength[word.length] = [word];
+    else byStart.set(key, [word]);
   }
   const byStem = new Map<string, string[]>();
   for (const word of sorted) {
@@ -141,13 +148,15 @@ export function createLexicon(data: LexiconData): Lexicon {
       const budget = typoBudget(word);
       if (budget === 0) return [];
       const found: { word: string; distance: number; score: number }[] = [];
+      // Typos rarely hit the first letter: "tourqe" is torque; "dropping" is not stopping,
+      // "bits" not "its". A swap of the first two letters ("otrque") is the exception.
+      const starts = [...new Set([word[0] ?? '', word[1] ?? ''])];
       for (let length = word.length - budget; length <= word.length + budget; length++) {
-        for (const candidate of byLength[length] ?? []) {
-          const distance = editDistance(word, candidate, budget);
-          // Typos rarely hit the first letter: "tourqe" is torque; "dropping" is not stopping,
-          // "bits" not "its". A swap of the first two letters ("otrque") is the exception.
+        for (const candidate of starts.flatMap((start) => byStart.get(startKey(start, length)) ?? [])) {
           const swapped = candidate[0] === word[1] && candidate[1] === word[0];
-          if (distance > budget || (candidate[0] !== word[0] && !swapped)) continue;
+          if (candidate[0] !== word[0] && !swapped) continue;
+          const distance = editDistance(word, candidate, budget);
+          if (distance > budget) continue;
           // Closest first, then the commoner word.
           const score = distance * 10 - (tierOf.get(candidate) ?? 0);
           found.push({ word: candidate, distance, score });

@@ -4,7 +4,6 @@
  */
 import type { Client } from '@libsql/client';
 import DataLoader from 'dataloader';
-import type { LRUCache } from 'lru-cache';
 import type { Cause, CorrectiveAction, Prompt } from '../content/structure.ts';
 import type { DatabaseReader } from '../db/database.ts';
 import type { Version } from '../git/history.ts';
@@ -13,6 +12,7 @@ import type { Viewer } from './auth.ts';
 import type { Catalog } from './data/catalog.ts';
 import { loadActions, loadCauses, loadPrompts, loadTexts, loadVersions } from './data/document-details.ts';
 import type { SearchPage } from './data/search.ts';
+import type { SharedState } from './shared-state.ts';
 
 export interface Context {
   /** The snapshot of the index generation this request is pinned to. */
@@ -31,15 +31,19 @@ export interface Context {
   history: ChangeHistory | undefined;
   reuseScores: () => Promise<Map<string, number>>;
   /** Recent search pages, keyed by index version, reuse version and arguments. */
-  searchCache: LRUCache<string, SearchPage>;
+  searchCache: { get(key: string): SearchPage | undefined; set(key: string, page: SearchPage): unknown };
   /** Version of the reuse scores behind rankings (part of the search cache key). */
   reuseVersion: () => number;
   /** Called after events are recorded, so rankings pick them up. */
   onEventsRecorded: () => void;
   /** Called after KPI readings are recorded: cached answers (statuses) are dropped, rankings kept. */
   onReadingsRecorded: () => void;
-  /** Rate limiter for anonymous events: true when `count` more are allowed. */
-  allowAnonymous: (clientKey: string, count: number) => boolean;
+  /** Rate limiter for anonymous events: true when `count` more are allowed (shared by all workers). */
+  allowAnonymous: SharedState['allowAnonymous'];
+  /** Stores KPI readings, in one queue for all workers of the server. */
+  recordReadings: SharedState['recordReadings'];
+  /** Stores reuse events, in one writer queue for all workers of the server. */
+  recordEvents: SharedState['recordEvents'];
   /** Events older than this many days are refused (the raw-event retention window). */
   retentionDays: number;
   /** The keyed hash standing for an anonymous client (its votes count once per document). */

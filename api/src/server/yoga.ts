@@ -21,8 +21,9 @@ import type { SearchPage } from './data/search.ts';
 import { hanseiError } from './errors.ts';
 import { useErrorHygiene, useRequestParsing } from './http-hygiene.ts';
 import { DEFAULT_LIMITS, type QueryLimits, useCsrfPrevention, useQueryLimits } from './limits.ts';
-import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitOptions } from './rate-limit.ts';
+import { DEFAULT_RATE_LIMIT, type RateLimitOptions } from './rate-limit.ts';
 import { buildSchema } from './schema/index.ts';
+import { createLocalSharedState, type SharedState } from './shared-state.ts';
 
 export interface HanseiServerOptions {
   /**
@@ -36,6 +37,17 @@ export interface HanseiServerOptions {
   tokens?: readonly TokenEntry[] | (() => readonly TokenEntry[]);
   limits?: Partial<QueryLimits>;
   rateLimit?: Partial<RateLimitOptions>;
+  /**
+   * Where the decisions every worker must share are taken (anonymous rate limits, KPI
+   * ingest): `hansei serve --workers N` passes the worker's link to the primary.
+   * Default: in this process, with `rateLimit`.
+   */
+  shared?: SharedState;
+  /**
+   * The response cache and the search page cache (default true). False makes every request
+   * do its work: what distinct queries cost (`HANSEI_RESPONSE_CACHE=false`).
+   */
+  cache?: boolean;
   /** Raw events older than `rawDays` are refused (and pruned by `startRetention`). */
   retention?: RetentionPolicy;
   /** Serve GraphiQL on GET /graphql from a browser (self-contained, no CDN). Default true. */
@@ -82,7 +94,8 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
   const currentTokens = typeof tokens === 'function' ? tokens : () => tokens;
   const authenticate = createAuthenticator(currentTokens, () => now().getTime());
   const reuse = createReuseCache(events, 5000, () => now().toISOString().slice(0, 10));
-  const allowAnonymous = createRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit });
+  const shared = options.shared ?? createLocalSharedState({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, events);
+  const cache = options.cache ?? true;
   let voterHash: Promise<(clientKey: string) => string> | undefined;
   const voterOf = async (clientKey: string) => {
     voterHash ??= createVoterHash(events);
@@ -90,7 +103,9 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
   };
   // Tablets re-run the same searches (and page through them): a page stays valid until
   // the index or the reuse scores change, both part of the key.
-  const searchCache = new LRUCache<string, SearchPage>({ max: 500 });
+  const searchCache: Context['searchCache'] = cache
+    ? new LRUCache<string, SearchPage>({ max: 500 })
+    : { get: () => undefined, set: () => undefined };
   // Whole responses to identical queries, per token and index generation, for a few
   // seconds: the shop floor asks the same things at once. Recording events drops every
   // cached result that rankings or metrics could change; so does a new tokens list.
@@ -151,13 +166,15 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
       useQueryLimits(limits),
       useCsrfPrevention(),
       admission,
-      useResponseCache({
-        cache: responses,
-        session: (request) =>
-          `${admitted.get(request)?.pin.generation.id ?? 0}:${request.headers.get('authorization') ?? ''}`,
-        ttl: RESPONSE_TTL_MS,
-        includeExtensionMetadata: false,
-      }),
+      cache
+        ? useResponseCache({
+            cache: responses,
+            session: (request) =>
+              `${admitted.get(request)?.pin.generation.id ?? 0}:${request.headers.get('authorization') ?? ''}`,
+            ttl: RESPONSE_TTL_MS,
+            includeExtensionMetadata: false,
+          })
+        : {},
       {
         onRequest({ request, url, endResponse, fetchAPI }) {
           if (url.pathname !== '/ready' || request.method !== 'GET') return;
@@ -192,7 +209,9 @@ export function createHanseiServer(options: HanseiServerOptions): HanseiYoga {
         searchCache,
         onEventsRecorded,
         onReadingsRecorded: () => responses.clear(),
-        allowAnonymous,
+        allowAnonymous: shared.allowAnonymous,
+        recordReadings: shared.recordReadings,
+        recordEvents: shared.recordEvents,
         retentionDays: retention.rawDays,
         voterOf,
         loaders: createLoaders(generation.reader),

@@ -3,7 +3,7 @@
  * it is acknowledged) and the aggregates integrations read. SQL with bound arguments only.
  */
 import { createHmac } from 'node:crypto';
-import type { Client, InValue } from '@libsql/client';
+import type { Client, InStatement, InValue } from '@libsql/client';
 import { inList } from '../../db/in-list.ts';
 import { ANONYMOUS_REVIEW_CAP, cappedCountSql } from '../../events/anonymous-caps.ts';
 import type { FeedbackDetail } from '../../feedback/feedback-rules.ts';
@@ -60,6 +60,15 @@ export async function recordEvents(
   now: string,
 ): Promise<number> {
   if (batch.length === 0) return 0;
+  const [result] = await events.batch(eventWrites(batch, source, now), 'write');
+  return result?.rows.length ?? 0;
+}
+
+/**
+ * The statements that store a batch: the events in one statement (its first; it returns a
+ * row per event stored), then the detail of any feedback among them.
+ */
+export function eventWrites(batch: readonly ReuseEvent[], source: string, now: string): InStatement[] {
   const values = batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
   const args: InValue[] = batch.flatMap((event) => [
     event.clientId,
@@ -75,18 +84,14 @@ export async function recordEvents(
     event.businessUnit ?? null,
     event.voter ?? null,
   ]);
-  const [result] = await events.batch(
-    [
-      {
-        sql: `INSERT INTO events (client_id, kind, document_id, occurred_at, received_at, source, reference, query, result_count, match, business_unit, voter)
-              VALUES ${values} ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
-        args,
-      },
-      ...feedbackInserts(batch),
-    ],
-    'write',
-  );
-  return result?.rows.length ?? 0;
+  return [
+    {
+      sql: `INSERT INTO events (client_id, kind, document_id, occurred_at, received_at, source, reference, query, result_count, match, business_unit, voter)
+            VALUES ${values} ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
+      args,
+    },
+    ...feedbackInserts(batch),
+  ];
 }
 
 /** Counts of each kind. */

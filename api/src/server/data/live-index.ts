@@ -164,6 +164,8 @@ interface Held extends Generation {
   retired: boolean;
   /** Its snapshot was taken once the WAL was checkpointed (see `repin`). */
   repinned: boolean;
+  /** Re-pinned, but the checkpoint could not copy every frame: to be tried again. */
+  partial?: boolean;
 }
 
 async function fileId(path: string): Promise<{ id: string; size: number } | IndexTrouble> {
@@ -261,8 +263,11 @@ export function createLiveIndex(options: LiveIndexOptions): LiveIndex {
    */
   const repin = async (held: Held): Promise<void> => {
     held.repinned = true;
+    held.partial = false;
+    let complete: boolean;
     try {
-      await held.base.client.execute('PRAGMA wal_checkpoint(PASSIVE)');
+      const { rows } = await held.base.client.execute('PRAGMA wal_checkpoint(PASSIVE)');
+      complete = Number(rows[0]?.checkpointed) >= Number(rows[0]?.log);
     } catch {
       return; // a busy writer: the next switch tries again
     }
@@ -274,6 +279,9 @@ export function createLiveIndex(options: LiveIndexOptions): LiveIndex {
       retireUnused(built);
       return;
     }
+    // Frames left behind: another process (a worker of `serve --workers N`) still read an
+    // older snapshot. The next check tries again, once that process has moved on too.
+    built.partial = !complete;
     current = built;
     retire(held);
   };
@@ -337,6 +345,7 @@ export function createLiveIndex(options: LiveIndexOptions): LiveIndex {
       return;
     }
     trouble = undefined;
+    if (current.partial && current.snapshot) await repin(current);
   };
 
   const check = (): Promise<void> => {

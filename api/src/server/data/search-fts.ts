@@ -50,7 +50,6 @@ export function tierExpression(plan: QueryPlan, tier: Tier): string | undefined 
 
 /** A document an FTS5 query matched. */
 export interface FtsMatch {
-  id: string;
   rowid: number;
   /** bm25 turned positive: larger is better. */
   relevance: number;
@@ -58,14 +57,17 @@ export interface FtsMatch {
 
 const WEIGHTS = Object.values(FTS_WEIGHTS).join(', ');
 
-/** Documents matching an expression, best first (bm25 with the column weights). */
+/**
+ * Rows matching an expression, best first (bm25 with the column weights). Rows, not ids:
+ * the catalog maps them (`idAtRow`), which spares FTS5 a content-table read per match.
+ */
 export async function matchFts(index: DatabaseReader, expression: string, limit: number): Promise<FtsMatch[]> {
   const { rows } = await index.execute({
-    sql: `SELECT rowid, document_id, bm25(documents_fts, ${WEIGHTS}) AS rank FROM documents_fts
+    sql: `SELECT rowid, bm25(documents_fts, ${WEIGHTS}) AS rank FROM documents_fts
           WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?`,
     args: [expression, limit],
   });
-  return rows.map((row) => ({ id: String(row.document_id), rowid: Number(row.rowid), relevance: -Number(row.rank) }));
+  return rows.map((row) => ({ rowid: Number(row.rowid), relevance: -Number(row.rank) }));
 }
 
 /** Highlighted title and body snippet of some rows (\x02…\x03 around matches). */

@@ -79,9 +79,17 @@ export async function searchDocuments(
     const expression = tierExpression(plan, tier);
     if (!expression) continue;
     for (const match of await matchFts(index, expression, tier === 0 ? MAX_CANDIDATES : MAX_PARTIAL_CANDIDATES)) {
-      const document = catalog.documents.get(match.id);
-      if (!document || found.has(match.id)) continue;
-      found.set(match.id, { id: match.id, document, tier, relevance: match.relevance, score: 0, rowid: match.rowid });
+      const id = catalog.idAtRow.get(match.rowid);
+      const document = id === undefined ? undefined : catalog.documents.get(id);
+      if (!document || found.has(document.id)) continue;
+      found.set(document.id, {
+        id: document.id,
+        document,
+        tier,
+        relevance: match.relevance,
+        score: 0,
+        rowid: match.rowid,
+      });
       if (accept(document)) accepted++;
     }
     if (accepted >= HANDFUL) break;

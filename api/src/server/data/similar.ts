@@ -35,7 +35,10 @@ async function wordingScores(index: DatabaseReader, catalog: Catalog, text: stri
   if (!expression) return scores;
   const matches = await matchFts(index, expression, 200);
   const best = Math.max(...matches.map((match) => match.relevance), 1e-9);
-  for (const match of matches) scores.set(match.id, match.relevance / best);
+  for (const match of matches) {
+    const id = catalog.idAtRow.get(match.rowid);
+    if (id !== undefined) scores.set(id, match.relevance / best);
+  }
   return scores;
 }
 

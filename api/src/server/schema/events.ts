@@ -8,7 +8,7 @@ import { checkFeedback } from '../../feedback/feedback-rules.ts';
 import { requireScope } from '../auth.ts';
 import type { Context } from '../context.ts';
 import { EVENT_LIMITS, EventRuleError, validateEvent } from '../data/event-rules.ts';
-import { EVENT_KINDS, type EventKind, type ReuseEvent, recordEvents } from '../data/events-store.ts';
+import { EVENT_KINDS, type EventKind, type ReuseEvent } from '../data/events-store.ts';
 import { hanseiError } from '../errors.ts';
 import { builder } from './builder.ts';
 import { FeedbackInput } from './feedback.ts';
@@ -147,12 +147,12 @@ builder.mutationFields((t) => ({
           );
         }
         const cost = events.reduce((sum, event) => sum + (event.kind === 'feedback' ? FEEDBACK_RATE_COST : 1), 0);
-        if (!ctx.allowAnonymous(ctx.viewer.clientKey, cost))
+        if (!(await ctx.allowAnonymous(ctx.viewer.clientKey, cost)))
           throw hanseiError('RATE_LIMITED', 'too many events from this client; try again in a minute');
         const voter = await ctx.voterOf(ctx.viewer.clientKey);
         for (const event of events) event.voter = voter;
       }
-      const recorded = await recordEvents(ctx.events, events, ctx.viewer.name, new Date(now).toISOString());
+      const recorded = await ctx.recordEvents(events, ctx.viewer.name, new Date(now).toISOString());
       ctx.onEventsRecorded();
       return { received: events.length, recorded };
     },

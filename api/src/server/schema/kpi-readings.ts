@@ -6,7 +6,6 @@
  */
 
 import { KPI_VALUE_LIMIT } from '../../content/taxonomy-schema.ts';
-import { recordReadings } from '../../kpi/kpi-ingest.ts';
 import type { LearningTrigger } from '../../kpi/kpi-store.ts';
 import { isReadingProblem, MAX_READING_BATCH, type ValidReading, validateReading } from '../../kpi/readings.ts';
 import { requireScope } from '../auth.ts';
@@ -97,7 +96,7 @@ builder.mutationFields((t) => ({
         return result;
       });
       const reuse = await ctx.reuseScores();
-      const result = await recordReadings(ctx.events, readings, {
+      const result = await ctx.recordReadings(ctx.events, readings, {
         kpis: ctx.catalog.kpis,
         recommend: (kpi, unit) => knowledgeFor(ctx.catalog, reuse, kpi, unit).map((item) => item.id),
         source: ctx.viewer.name,
