@@ -57,6 +57,8 @@ export interface PagefindApi {
     options?: { filters?: Record<string, string[]> },
   ): Promise<{ results: PagefindResult[] } | null>;
   filters(): Promise<Record<string, Record<string, number>>>;
+  /** Loads the index chunks a term needs, without searching. */
+  preload?(term: string): Promise<void>;
 }
 
 /** Pagefind filter name of each taxonomy dimension (the names pages are tagged with). */
@@ -185,6 +187,27 @@ export function createPagefindSearch(pagefind: PagefindApi, data: SearchData) {
 
   return {
     lexicon,
+
+    /**
+     * Fetches what a plan will need while the words are still being typed: the pages of
+     * each finished word (kept for `run`), the index chunk of the word being typed (from
+     * three letters, as the index split keeps prefixes that long in one chunk) and the
+     * pages tagged with the terms it names. Nothing is ranked or drawn: after the pause in
+     * typing, `run` finds them loaded.
+     */
+    warm(plan: QueryPlan): void {
+      const ignore = () => {}; // a failed fetch is tried again by `run`
+      for (const group of plan.groups) {
+        for (const alternative of group.alternatives) {
+          const last = alternative.words.length - 1;
+          for (const [n, word] of alternative.words.entries()) {
+            if (!(alternative.prefix && n === last)) wordScores(word, false).catch(ignore);
+            else if (word.length >= SHORT) pagefind.preload?.(word).catch(ignore);
+          }
+        }
+      }
+      for (const term of plan.terms) filterSet(FILTER_OF[term.dimension], term.label).catch(ignore);
+    },
 
     /** Runs a plan: ranked, filtered pages and how well they match. */
     async run(plan: QueryPlan, filters: Filters): Promise<SearchOutcome> {

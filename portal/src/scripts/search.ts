@@ -394,6 +394,20 @@ input?.addEventListener('input', () => {
   shown = PAGE;
   clearTimeout(typingTimer);
   typingTimer = setTimeout(() => void run(true), DEBOUNCE_MS);
+  void warm();
 });
+// A tap on the box starts loading the search: the runtime and the lexicon are in by the first pause.
+input?.addEventListener('focus', () => void loadEngine().catch(() => {}), { once: true });
+
+/** While typing: fetch what the words typed so far will need (`PagefindSearch.warm`). */
+async function warm(): Promise<void> {
+  if (!input) return;
+  try {
+    const search = await loadEngine();
+    search.warm(planQuery(search.lexicon, input.value, { typing: true }));
+  } catch {
+    // `run` says what went wrong after the pause.
+  }
+}
 readUrl();
 void run(false);
