@@ -2,7 +2,6 @@
  * `hansei index`: content from git (or the working tree) into the libsql index.
  */
 
-import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { escapeControl, formatDiagnostics } from '../content/diagnostics.ts';
 import { createParserPool } from '../content/parse-pool.ts';
@@ -25,6 +24,8 @@ Options:
   --ref <ref>       index git at this ref (branch, tag, commit) instead of the working tree
   --worktree        index the working tree, uncommitted edits included (the default)
   --full            rebuild everything instead of only what changed
+  --workers <n>     threads that parse MDX (default: the cores, at most 4); the portal
+                    build passes 1, as it indexes beside Astro's own work
   --data <dir>      data folder for index.db and events.db (default: ${DEFAULT_DATA_DIR},
                     or $HANSEI_DATA_DIR; $HANSEI_INDEX_URL / $HANSEI_EVENTS_URL select
                     libsql servers instead)
@@ -40,12 +41,16 @@ export const runIndexCommand: Command = async (argv) => {
       worktree: { type: 'boolean' },
       full: { type: 'boolean' },
       data: { type: 'string' },
+      workers: { type: 'string' },
     },
     USAGE,
   );
   if (!args) return 0;
   const { values } = args;
   if (values.ref !== undefined && values.worktree) throw new CliError('--ref and --worktree exclude each other');
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64))
+    throw new CliError(`--workers must be a whole number from 1 to 64, not "${values.workers}"`);
 
   const cwd = process.cwd();
   const contentDir = resolve(cwd, values.content);
@@ -53,10 +58,7 @@ export const runIndexCommand: Command = async (argv) => {
   // The events store is deliberately not opened: no reindex ever touches it.
   const index = await openStore(config.index, 'index', () => openIndex(config), { mustWrite: true });
 
-  // The main thread reads files and builds the rows meanwhile, so it keeps a core to itself:
-  // on 2 cores a second parser thread indexes no faster and costs ~1 CPU-second per
-  // 1,000 documents (which a portal build, indexing beside Vite, pays in wall time).
-  const parser = createParserPool({ workers: Math.max(1, Math.min(availableParallelism() - 1, 4)) });
+  const parser = createParserPool(workers === undefined ? {} : { workers });
   const progress = createProgress('indexing', process.stderr);
   const started = performance.now();
   try {
