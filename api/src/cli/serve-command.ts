@@ -1,11 +1,13 @@
 /**
  * `hansei serve`: the GraphQL API over the index and the events store.
  */
+
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import type { Client } from '@libsql/client';
 import { isRemote, localPath } from '../db/database.ts';
 import { DEFAULT_DATA_DIR, openEvents, storageConfig } from '../db/storage.ts';
 import { createChangeHistory } from '../handover/window-changes.ts';
@@ -210,6 +212,14 @@ async function openServing(settings: ServeSettings) {
   return { tokens, live, events, site };
 }
 
+/** Prunes raw events past the retention window hourly; a failed pass is logged, the next one tries again. */
+function startPruning(events: Client, retention: RetentionPolicy) {
+  return startRetention(events, retention, {
+    onError: (error) =>
+      process.stderr.write(`hansei: pruning old events failed: ${error instanceof Error ? error.message : error}\n`),
+  });
+}
+
 /** The lines a started server prints (tests and scripts wait for the URL). */
 function announce(url: string, portal: boolean, tokens: number, workers: number): void {
   if (portal) process.stdout.write(`Hansei portal on ${url}/\n`);
@@ -228,10 +238,7 @@ async function servePrimary(settings: ServeSettings): Promise<number> {
   live.close();
   // Port 0 is a free port chosen when the first worker listens: nothing to probe.
   if (settings.port !== 0) await probePort(settings.port, settings.host);
-  const retentionTimer = startRetention(events, settings.retention, {
-    onError: (error) =>
-      process.stderr.write(`hansei: pruning old events failed: ${error instanceof Error ? error.message : error}\n`),
-  });
+  const retentionTimer = startPruning(events, settings.retention);
   const shared = createPrimarySharedState(settings.rateLimit, events);
   const status = await runCluster({
     workers: settings.workers,
@@ -273,14 +280,7 @@ async function serveProcess(settings: ServeSettings): Promise<number> {
     throw listenError(error, settings.host, settings.port);
   }
   // In a cluster the primary prunes, once for all workers.
-  const retentionTimer = worker
-    ? undefined
-    : startRetention(events, settings.retention, {
-        onError: (error) =>
-          process.stderr.write(
-            `hansei: pruning old events failed: ${error instanceof Error ? error.message : error}\n`,
-          ),
-      });
+  const retentionTimer = worker ? undefined : startPruning(events, settings.retention);
   if (worker) process.send?.({ hansei: 'ready', url: listening.url } satisfies ReadyMessage);
   else announce(listening.url, site !== undefined, tokens.current().length, 1);
 

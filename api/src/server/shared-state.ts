@@ -24,7 +24,7 @@ export interface SharedState {
   /** True (and spends) when `count` more anonymous events are allowed for this client. */
   allowAnonymous(clientKey: string, count: number): boolean | Promise<boolean>;
   /** Stores KPI readings and opens or closes triggers (`recordReadings`), in one queue for the server. */
-  recordReadings(events: Client, batch: readonly ValidReading[], options: IngestOptions): Promise<IngestResult>;
+  recordReadings(batch: readonly ValidReading[], options: IngestOptions): Promise<IngestResult>;
   /** Stores reuse events through the server's one writer queue (event-writer.ts); how many were new. */
   recordEvents: EventWriter;
 }
@@ -32,7 +32,11 @@ export interface SharedState {
 /** Shared state of a single-process server: all of it in this process. */
 export function createLocalSharedState(rateLimit: RateLimitOptions, events: Client): SharedState {
   const allow = createRateLimiter(rateLimit);
-  return { allowAnonymous: (key, count) => allow(key, count), recordReadings, recordEvents: createEventWriter(events) };
+  return {
+    allowAnonymous: (key, count) => allow(key, count),
+    recordReadings: (batch, options) => recordReadings(events, batch, options),
+    recordEvents: createEventWriter(events),
+  };
 }
 
 /** A KPI batch as it crosses to the primary: plain data, recommendations worked out by the worker. */
@@ -83,7 +87,7 @@ export function createWorkerSharedState(): SharedState {
     });
   return {
     allowAnonymous: async (key, count) => (await ask({ hansei: 'allow', id: next++, key, count })).ok,
-    async recordReadings(_events, batch, options) {
+    async recordReadings(batch, options) {
       const recommended = new Map<string, string[]>();
       for (const reading of batch) {
         const key = recommendKey(reading.kpi, reading.businessUnit);

@@ -96,7 +96,7 @@ builder.mutationFields((t) => ({
         return result;
       });
       const reuse = await ctx.reuseScores();
-      const result = await ctx.recordReadings(ctx.events, readings, {
+      const result = await ctx.recordReadings(readings, {
         kpis: ctx.catalog.kpis,
         recommend: (kpi, unit) => knowledgeFor(ctx.catalog, reuse, kpi, unit).map((item) => item.id),
         source: ctx.viewer.name,
