@@ -126,9 +126,13 @@ export interface Ranked {
   standsInFor?: string | undefined;
 }
 
-/** Tier first, then score, then id (stable across runs and engines). */
+/**
+ * Tier first, then score, then id (stable across runs and engines). Ids compare by code
+ * unit, not by locale: ties are common (a plant writes many near-identical lessons) and a
+ * locale comparison costs a microsecond each.
+ */
 export function compareRanked(a: Ranked, b: Ranked): number {
-  return a.tier - b.tier || b.score - a.score || a.id.localeCompare(b.id);
+  return a.tier - b.tier || b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** How well a results page answers its query. */

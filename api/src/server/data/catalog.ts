@@ -1,8 +1,8 @@
 /**
  * The API's read model of the content index: every document's metadata, facet terms,
  * links and the taxonomy, held in memory and reloaded when the index changes. Filters,
- * facet counts and ranking run here in microseconds; SQLite does full-text matching and
- * long text (bodies, snippets, versions). Each index generation has its own catalog, read
+ * facet counts, full-text matching and ranking run here in microseconds; SQLite keeps
+ * long text (bodies, versions). Each index generation has its own catalog, read
  * from the same snapshot as its SQL (live-index.ts).
  */
 import type { Dimension } from '../../content/dimensions.ts';
@@ -12,6 +12,7 @@ import type { BusinessUnit, Kpi, Person, ReviewPolicy } from '../../content/taxo
 import type { DatabaseReader } from '../../db/database.ts';
 import { replacesWhenSuperseding } from '../../model/facts.ts';
 import { createLexicon, type Lexicon, type LexiconTerm, lexiconData, lexiconTerm } from '../../search/lexicon.ts';
+import { buildFullText, type FullText } from './full-text.ts';
 
 /** A document as the API sees it (the index row, without the body). */
 export interface DocumentRecord {
@@ -67,11 +68,8 @@ export interface Catalog {
   superseded: Set<string>;
   /** KPI definitions from `kpis.yaml`, by id. */
   kpis: Map<string, Kpi>;
-  /**
-   * Document id by full-text row: a match is read as rowid and bm25 only, since reading the
-   * id column from FTS5's content table for every candidate costs a third of the query.
-   */
-  idAtRow: Map<number, string>;
+  /** Full-text postings: what search matches and ranks by (full-text.ts). */
+  fullText: FullText;
 }
 
 const EMPTY_TERMS = (): Record<Dimension, string[]> => ({
@@ -90,7 +88,7 @@ export async function loadCatalog(index: DatabaseReader): Promise<Catalog> {
     'SELECT source_id, target_id, type FROM links',
     'SELECT dimension, id, label, parent_id, aliases, deprecated, replaced_by, data FROM taxonomy_terms',
     'SELECT word, documents FROM vocabulary',
-    'SELECT rowid, document_id FROM documents_fts',
+    'SELECT document_id, title, summary, body, terms, codes FROM documents_fts ORDER BY rowid',
   ]);
   const lexiconTerms: LexiconTerm[] = [];
   const catalog: Catalog = {
@@ -110,7 +108,18 @@ export async function loadCatalog(index: DatabaseReader): Promise<Catalog> {
     tagged: { businessUnit: new Map(), process: new Map(), failureMode: new Map(), equipment: new Map() },
     superseded: new Set(),
     kpis: new Map(),
-    idAtRow: new Map((rows?.rows ?? []).map((row) => [Number(row.rowid), String(row.document_id)])),
+    fullText: buildFullText(
+      (rows?.rows ?? []).map((row) => ({
+        id: String(row.document_id),
+        fields: {
+          title: String(row.title),
+          summary: String(row.summary),
+          body: String(row.body),
+          terms: String(row.terms),
+          codes: String(row.codes),
+        },
+      })),
+    ),
   };
   for (const row of documents?.rows ?? []) {
     const title = String(row.title);

@@ -8,7 +8,7 @@ import type { Context } from '../context.ts';
 import { hanseiError } from '../errors.ts';
 import { type SearchPage, type SearchRequest, searchPage } from './search.ts';
 
-type SearchContext = Pick<Context, 'index' | 'catalog' | 'generation' | 'reuseScores' | 'reuseVersion' | 'searchCache'>;
+type SearchContext = Pick<Context, 'catalog' | 'generation' | 'reuseScores' | 'reuseVersion' | 'searchCache'>;
 
 /** One page of search results for a request, cached per index generation and reuse version. */
 export async function cachedSearchPage(ctx: SearchContext, request: SearchRequest): Promise<SearchPage> {
@@ -19,7 +19,7 @@ export async function cachedSearchPage(ctx: SearchContext, request: SearchReques
   const key = JSON.stringify([ctx.generation, ctx.reuseVersion(), query, filter ?? null, first, offset]);
   const hit = ctx.searchCache.get(key);
   if (hit) return hit;
-  const page = await searchPage(ctx.index, ctx.catalog, reuse, request);
+  const page = searchPage(ctx.catalog, reuse, request);
   ctx.searchCache.set(key, page);
   return page;
 }

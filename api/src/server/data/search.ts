@@ -1,12 +1,11 @@
 /**
  * Troubleshooting search in the API: the query brain's plan (`search/plan.ts`) carried
- * out over FTS5 tier by tier, ranked and judged by the brain's rules (`search/rank.ts`),
+ * out over the full text (full-text.ts) tier by tier, ranked and judged by the brain's rules (`search/rank.ts`),
  * then filtered, paged, counted per facet and highlighted. The portal runs the same plan
  * over Pagefind; what differs is only where the text relevance comes from.
  */
 
 import type { Dimension } from '../../content/dimensions.ts';
-import type { DatabaseReader } from '../../db/database.ts';
 import { planQuery, type QueryPlan, type TermRef, termsPointedTo } from '../../search/plan.ts';
 import {
   compareRanked,
@@ -25,7 +24,8 @@ import { escapeHtml } from '../../search/text.ts';
 import type { Catalog, DocumentRecord } from './catalog.ts';
 import { replacementsOf } from './document-facts.ts';
 import { type DocumentFilter, type FilterDimension, matchesFilter } from './document-filter.ts';
-import { highlightRows, matchFts, missedGroups, tierExpression } from './search-fts.ts';
+import { markedWords, matchExpression, missedGroups, tierExpression } from './full-text.ts';
+import { highlight, snippet } from './highlight.ts';
 
 /** Documents read per tier: every full match worth ranking, the best partial ones. */
 const MAX_CANDIDATES = 1000;
@@ -38,8 +38,8 @@ export interface Hit {
   /** Text relevance (bm25, ≥ 0); 1 for a listing without a query. */
   relevance: number;
   score: number;
-  /** Row of the document in the full-text table, for highlights. */
-  rowid: number | undefined;
+  /** Place of the document in the full text (`catalog.fullText`). */
+  ordinal: number | undefined;
 }
 
 /** What ranking knows about a document for a plan. */
@@ -62,24 +62,24 @@ export function rankFacts(
  * Every document the plan finds, ranked: tier by tier down the ladder until a handful of
  * documents pass `accept` (the filter), lower tiers ranking below higher ones.
  */
-export async function searchDocuments(
-  index: DatabaseReader,
+export function searchDocuments(
   catalog: Catalog,
   plan: QueryPlan,
   reuse: ReadonlyMap<string, number>,
   accept: (document: DocumentRecord) => boolean = () => true,
-): Promise<Hit[]> {
+): Hit[] {
   const found = new Map<string, Hit>();
   if (partCount(plan) === 0) {
     for (const document of catalog.documents.values())
-      found.set(document.id, { id: document.id, document, tier: 0, relevance: 1, score: 0, rowid: undefined });
+      found.set(document.id, { id: document.id, document, tier: 0, relevance: 1, score: 0, ordinal: undefined });
   }
   let accepted = 0;
   for (const tier of ladder(plan)) {
     const expression = tierExpression(plan, tier);
     if (!expression) continue;
-    for (const match of await matchFts(index, expression, tier === 0 ? MAX_CANDIDATES : MAX_PARTIAL_CANDIDATES)) {
-      const id = catalog.idAtRow.get(match.rowid);
+    const limit = tier === 0 ? MAX_CANDIDATES : MAX_PARTIAL_CANDIDATES;
+    for (const match of matchExpression(catalog.fullText, expression, limit)) {
+      const id = catalog.fullText.ids[match.ordinal];
       const document = id === undefined ? undefined : catalog.documents.get(id);
       if (!document || found.has(document.id)) continue;
       found.set(document.id, {
@@ -88,7 +88,7 @@ export async function searchDocuments(
         tier,
         relevance: match.relevance,
         score: 0,
-        rowid: match.rowid,
+        ordinal: match.ordinal,
       });
       if (accept(document)) accepted++;
     }
@@ -103,8 +103,8 @@ export async function searchDocuments(
     (id, replaced) => {
       const document = catalog.documents.get(id);
       if (!document) return undefined;
-      const rowid = found.get(id)?.rowid;
-      return { ...replaced, id, document, rowid, score: scoreOf(document, replaced.relevance) };
+      const ordinal = found.get(id)?.ordinal;
+      return { ...replaced, id, document, ordinal, score: scoreOf(document, replaced.relevance) };
     },
   );
   return hits.sort(compareRanked);
@@ -202,32 +202,32 @@ export interface SearchRequest {
 }
 
 /** One page of search results with everything a results page shows. */
-export async function searchPage(
-  index: DatabaseReader,
+export function searchPage(
   catalog: Catalog,
   reuse: ReadonlyMap<string, number>,
   { query, filter, first, offset, cursorOf }: SearchRequest,
-): Promise<SearchPage> {
+): SearchPage {
   const plan = planQuery(catalog.lexicon, query);
-  const hits = await searchDocuments(index, catalog, plan, reuse, (d) => matchesFilter(d, filter));
+  const hits = searchDocuments(catalog, plan, reuse, (d) => matchesFilter(d, filter));
   const filtered = hits.filter((hit) => matchesFilter(hit.document, filter));
   const best = filtered[0];
-  const missed = best?.tier === 1 && best.rowid !== undefined ? await missedGroups(index, plan, best.rowid) : undefined;
+  const missed =
+    best?.tier === 1 && best.ordinal !== undefined ? missedGroups(catalog.fullText, plan, best.ordinal) : undefined;
   const match = matchLevel(plan, best ? [{ tier: best.tier, missed }] : []);
   const placed = withReplacements(
     filtered,
     (id) => replacementsOf(catalog, id).map((d) => d.id),
     (id) => {
       const document = catalog.documents.get(id);
-      return document && { id, document, tier: 2 as const, relevance: 0, score: 0, rowid: undefined };
+      return document && { id, document, tier: 2 as const, relevance: 0, score: 0, ordinal: undefined };
     },
   );
   const slice = placed.slice(offset, offset + first);
-  const expression = tierExpression(plan, 2) ?? tierExpression(plan, 0);
-  const rowids = slice.flatMap(({ item }) => (item.rowid === undefined ? [] : [item.rowid]));
-  const marks = expression && rowids.length > 0 ? await highlightRows(index, expression, rowids) : new Map();
+  const { fullText } = catalog;
   const edges: SearchEdge[] = slice.map(({ item, replacementFor, ownMatch }, i) => {
-    const mark = marks.get(item.document.id);
+    const body = item.ordinal === undefined ? undefined : fullText.bodies[item.ordinal];
+    const marks = item.ordinal === undefined ? undefined : markedWords(fullText, plan, item.ordinal);
+    const mark = marks && { title: highlight(item.document.title, marks), snippet: body ? snippet(body, marks) : '' };
     return {
       cursor: cursorOf(offset + i),
       node: item.document,

@@ -3,15 +3,14 @@
  * modes, equipment, processes and wording with a document or a KPI deviation, ranked by
  * what they share and then by the same factors as search (reuse, status, replaced).
  */
-import type { DatabaseReader } from '../../db/database.ts';
 import { planQuery } from '../../search/plan.ts';
 import { rankScore, SIMILARITY_WEIGHTS } from '../../search/rank.ts';
 import { words } from '../../search/text.ts';
 import type { Context } from '../context.ts';
 import { hanseiError } from '../errors.ts';
 import type { Catalog, DocumentRecord } from './catalog.ts';
+import { matchExpression, tierExpression } from './full-text.ts';
 import { rankFacts } from './search.ts';
-import { matchFts, tierExpression } from './search-fts.ts';
 import { checkQueryLength } from './search-request.ts';
 
 /** What to compare against: terms and some text. */
@@ -29,29 +28,28 @@ export interface Similar {
 }
 
 /** Text similarity per document in [0, 1]: sharing some of the profile's words, not all. */
-async function wordingScores(index: DatabaseReader, catalog: Catalog, text: string): Promise<Map<string, number>> {
+function wordingScores(catalog: Catalog, text: string): Map<string, number> {
   const expression = tierExpression(planQuery(catalog.lexicon, text), 2);
   const scores = new Map<string, number>();
   if (!expression) return scores;
-  const matches = await matchFts(index, expression, 200);
+  const matches = matchExpression(catalog.fullText, expression, 200);
   const best = Math.max(...matches.map((match) => match.relevance), 1e-9);
   for (const match of matches) {
-    const id = catalog.idAtRow.get(match.rowid);
+    const id = catalog.fullText.ids[match.ordinal];
     if (id !== undefined) scores.set(id, match.relevance / best);
   }
   return scores;
 }
 
 /** The documents most like a profile, best first (`exclude`: the document itself). */
-export async function similarTo(
-  index: DatabaseReader,
+export function similarTo(
   catalog: Catalog,
   reuse: ReadonlyMap<string, number>,
   profile: Profile,
   exclude: string | undefined,
   limit: number,
-): Promise<Similar[]> {
-  const wording = await wordingScores(index, catalog, profile.text);
+): Similar[] {
+  const wording = wordingScores(catalog, profile.text);
   const label = (dimension: 'failureMode' | 'process', id: string) => catalog.terms[dimension].get(id)?.label ?? id;
   const results: Similar[] = [];
   for (const document of catalog.documents.values()) {
@@ -96,7 +94,7 @@ export async function similarTo(
 
 /** "Has this happened before?": the documents most like one document; none when it is unknown. */
 export async function similarToDocument(
-  ctx: Pick<Context, 'index' | 'catalog' | 'reuseScores'>,
+  ctx: Pick<Context, 'catalog' | 'reuseScores'>,
   id: string,
   limit: number,
 ): Promise<Similar[]> {
@@ -108,7 +106,7 @@ export async function similarToDocument(
     processes: document.direct.process,
     text: `${document.title} ${document.summary}`,
   };
-  return similarTo(ctx.index, ctx.catalog, await ctx.reuseScores(), profile, document.id, limit);
+  return similarTo(ctx.catalog, await ctx.reuseScores(), profile, document.id, limit);
 }
 
 /** Most terms of each dimension one recommendation request may name. */
@@ -116,7 +114,7 @@ export const MAX_RECOMMENDATION_TERMS = 20;
 
 /** "Which lessons apply?": for a dashboard whose KPI deviated; at least one term or some words. */
 export async function recommend(
-  ctx: Pick<Context, 'index' | 'catalog' | 'reuseScores'>,
+  ctx: Pick<Context, 'catalog' | 'reuseScores'>,
   input: {
     processes?: readonly string[] | null;
     failureModes?: readonly string[] | null;
@@ -135,7 +133,6 @@ export async function recommend(
   if (processes.length + failureModes.length + equipment.length === 0 && words(text).length === 0)
     throw hanseiError('BAD_USER_INPUT', 'give at least one process, failure mode, equipment item or some text');
   return similarTo(
-    ctx.index,
     ctx.catalog,
     await ctx.reuseScores(),
     { processes, failureModes, equipment, text },

@@ -1,0 +1,363 @@
+/**
+ * Full-text matching, relevance and highlights, in memory. Each index generation's
+ * catalog builds it once from the full-text rows (title, summary, body, taxonomy names,
+ * codes; see `search/document-text.ts`): every word read as search reads text
+ * (`search/text.ts`) and reduced to its Porter stem, as the index's FTS5 table
+ * (`porter unicode61`) reads it. A search then costs a walk over the postings of its
+ * words instead of an SQL query: FTS5 computing bm25 for every match was two thirds of
+ * a search's CPU time (bench/README.md).
+ *
+ * A tier of the search ladder (rank.ts) is an expression over the plan's groups. Its
+ * relevance is bm25 as FTS5's `bm25()` computes it, with the column weights of
+ * `FTS_WEIGHTS`: a sum over the words of the expression that hold at a document of
+ *
+ *   idf × f × (k1 + 1) / (f + k1 × (1 − b + b × |D| / avgdl))
+ *
+ * where f is the word's weighted count in the document, |D| the document's length in
+ * words, idf = ln((N − n + 0.5) / (n + 0.5)) over the n documents holding the word (10⁻⁶
+ * when not positive). A word under an "all" whose other parts miss does not count; a
+ * word the expression names twice counts twice.
+ */
+import { stemmer } from 'stemmer';
+import { FTS_WEIGHTS } from '../../index/migrations.ts';
+import type { SearchFields } from '../../search/document-text.ts';
+import type { Group, QueryPlan } from '../../search/plan.ts';
+import type { Tier } from '../../search/rank.ts';
+import { words } from '../../search/text.ts';
+import type { Marks } from './highlight.ts';
+
+const K1 = 1.2;
+const B = 0.75;
+
+/** The searchable columns and their bm25 weights. */
+const FIELDS = (['title', 'summary', 'body', 'terms', 'codes'] as const satisfies readonly (keyof SearchFields)[]).map(
+  (field) => [field, FTS_WEIGHTS[field]] as const,
+);
+
+/** The documents holding a stem (ordinals, ascending) and its weighted count in each. */
+interface Posting {
+  documents: Int32Array;
+  counts: Int32Array;
+}
+
+export interface FullText {
+  /**
+   * Document id and body by ordinal, in full-text row order (FTS5's order for ties). Bodies
+   * are kept for snippets, so a results page never waits on SQL.
+   */
+  ids: string[];
+  bodies: string[];
+  /** Words per document, every column (a code phrase adds none). */
+  lengths: Float64Array;
+  averageLength: number;
+  /** By stem, and by code phrase ("e 104"). */
+  postings: Map<string, Posting>;
+}
+
+/** One row of the full-text table. */
+export interface FullTextRow {
+  id: string;
+  fields: Record<(typeof FIELDS)[number][0], string>;
+}
+
+/** The Porter stem of a word, as FTS5's porter tokenizer stems it ("30s" → "30", "e104" stays). */
+export const stemOf: (word: string) => string = stemmer;
+
+/** A code read as two words ("E-104", "TG 301" → "e" "104"): letters, then a number. */
+const CODE = /^(\p{L}+)(\p{N}+\p{L}?)$/u;
+export const CODE_LETTERS = /^\p{L}+$/u;
+export const CODE_NUMBER = /^\p{N}+\p{L}?$/u;
+
+/**
+ * The key of a code written as two words ("e 104"), from their stems: a phrase the
+ * postings hold besides single stems, so "E-104" and "E 104" count where they are written.
+ */
+export const phraseKey = (letters: string, number: string) => `${letters} ${number}`;
+
+export function buildFullText(rows: readonly FullTextRow[]): FullText {
+  /** Stem of each word met, and whether it can start or end a code phrase. */
+  const seen = new Map<string, { stem: string; letters: boolean; number: boolean }>();
+  const growing = new Map<string, { documents: number[]; counts: number[] }>();
+  const lengths = new Float64Array(rows.length);
+  let total = 0;
+  const counts = new Map<string, number>();
+  rows.forEach((row, ordinal) => {
+    counts.clear();
+    let length = 0;
+    for (const [field, weight] of FIELDS) {
+      const list = words(row.fields[field]);
+      length += list.length;
+      let previous: { stem: string; letters: boolean } | undefined;
+      for (const word of list) {
+        let known = seen.get(word);
+        if (!known) {
+          known = { stem: stemOf(word), letters: CODE_LETTERS.test(word), number: CODE_NUMBER.test(word) };
+          seen.set(word, known);
+        }
+        counts.set(known.stem, (counts.get(known.stem) ?? 0) + weight);
+        if (known.number && previous?.letters) {
+          const phrase = phraseKey(previous.stem, known.stem);
+          counts.set(phrase, (counts.get(phrase) ?? 0) + weight);
+        }
+        previous = known;
+      }
+    }
+    lengths[ordinal] = length;
+    total += length;
+    for (const [stem, count] of counts) {
+      const posting = growing.get(stem) ?? { documents: [], counts: [] };
+      growing.set(stem, posting);
+      posting.documents.push(ordinal);
+      posting.counts.push(count);
+    }
+  });
+  const postings = new Map<string, Posting>();
+  for (const [stem, { documents, counts }] of growing)
+    postings.set(stem, { documents: Int32Array.from(documents), counts: Int32Array.from(counts) });
+  return {
+    ids: rows.map((row) => row.id),
+    bodies: rows.map((row) => row.fields.body),
+    lengths,
+    averageLength: rows.length > 0 ? total / rows.length : 0,
+    postings,
+  };
+}
+
+/** A search expression: a word (a stem, or the start of one), or all / any of some expressions. */
+export type Expression = { stem: string; prefix: boolean } | { all: Expression[] } | { any: Expression[] };
+
+const all = (parts: Expression[]): Expression => (parts.length === 1 ? (parts[0] as Expression) : { all: parts });
+const any = (parts: Expression[]): Expression => (parts.length === 1 ? (parts[0] as Expression) : { any: parts });
+
+/** A group as an expression: any of its alternatives, each all of its words; undefined when it has none. */
+export function groupExpression(group: Group): Expression | undefined {
+  const alternatives = group.alternatives.map((alternative) =>
+    all(
+      alternative.words.map((word, n): Expression => {
+        if (alternative.prefix && n === alternative.words.length - 1) return { stem: word, prefix: true };
+        // A code matches joined ("e104") or as the two words the text may write it as ("E-104").
+        const code = CODE.exec(word);
+        const joined = { stem: stemOf(word), prefix: false };
+        return code
+          ? { any: [joined, { stem: phraseKey(stemOf(code[1] as string), stemOf(code[2] as string)), prefix: false }] }
+          : joined;
+      }),
+    ),
+  );
+  return alternatives.length > 0 ? any(alternatives) : undefined;
+}
+
+/** The expression matching documents of `tier` or better (see rank.ts); undefined when none can. */
+export function tierExpression(plan: QueryPlan, tier: Tier): Expression | undefined {
+  const groups = plan.groups.map(groupExpression);
+  const known = groups.filter((g): g is Expression => g !== undefined);
+  // Groups that cannot match (no corpus word) miss like unknown words do.
+  const missing = plan.unknown.length + groups.length - known.length;
+  if (known.length === 0) return undefined;
+  // Some parts: of the distinctive ones (see `tierOf`: a common word alone is no match).
+  if (tier === 2) {
+    const distinctive = plan.groups.flatMap((group, n) => (group.common ? [] : (groups[n] ?? [])));
+    return distinctive.length > 0 ? any(distinctive) : undefined;
+  }
+  if (missing > tier) return undefined;
+  if (tier === 0 || missing === 1) return all(known);
+  // Tier 1 with every group matchable: each group may be the one missed.
+  return known.length < 2 ? undefined : any(known.map((_, skip) => all(known.filter((_, i) => i !== skip))));
+}
+
+/** The words of an expression, in order (a word named twice is there twice). */
+function leavesOf(expression: Expression): { stem: string; prefix: boolean }[] {
+  if ('stem' in expression) return [expression];
+  return ('all' in expression ? expression.all : expression.any).flatMap(leavesOf);
+}
+
+/** The posting of a word; of a prefix, every stem starting with it, counts added up. */
+function postingOf(text: FullText, { stem, prefix }: { stem: string; prefix: boolean }): Posting | undefined {
+  if (!prefix) return text.postings.get(stem);
+  const merged = new Map<number, number>();
+  for (const [key, posting] of text.postings) {
+    if (!key.startsWith(stem) || key.includes(' ')) continue;
+    posting.documents.forEach((document, i) => {
+      merged.set(document, (merged.get(document) ?? 0) + (posting.counts[i] as number));
+    });
+  }
+  if (merged.size === 0) return undefined;
+  const documents = Int32Array.from([...merged.keys()].sort((a, b) => a - b));
+  return { documents, counts: Int32Array.from(documents, (document) => merged.get(document) as number) };
+}
+
+/** Whether an expression holds at a document, given its words' counts there (by leaf); marks the leaves that count. */
+type Test = (counts: Int32Array, counted: Uint8Array) => boolean;
+
+/** An expression as a test, its leaves numbered from `first` in order; the test and the next number. */
+function compile(expression: Expression, first = 0): { test: Test; next: number } {
+  if ('stem' in expression) {
+    const test: Test = (counts, counted) => {
+      counted[first] = (counts[first] as number) > 0 ? 1 : 0;
+      return counted[first] === 1;
+    };
+    return { test, next: first + 1 };
+  }
+  const parts: Test[] = [];
+  let next = first;
+  for (const part of 'all' in expression ? expression.all : expression.any) {
+    const compiled = compile(part, next);
+    parts.push(compiled.test);
+    next = compiled.next;
+  }
+  const end = next;
+  const every = 'all' in expression;
+  const test: Test = (counts, counted) => {
+    let matched = every;
+    for (const part of parts) matched = part(counts, counted) ? matched || !every : matched && !every;
+    if (!matched) counted.fill(0, first, end);
+    return matched;
+  };
+  return { test, next: end };
+}
+
+/** The documents an expression can match (ascending): intersections of "all", unions of "any". */
+function candidates(
+  expression: Expression,
+  postingAt: (leaf: number) => Posting | undefined,
+  first = 0,
+): { documents: Int32Array; next: number } {
+  if ('stem' in expression) return { documents: postingAt(first)?.documents ?? new Int32Array(), next: first + 1 };
+  const lists: Int32Array[] = [];
+  let next = first;
+  for (const part of 'all' in expression ? expression.all : expression.any) {
+    const found = candidates(part, postingAt, next);
+    lists.push(found.documents);
+    next = found.next;
+  }
+  if ('all' in expression) {
+    lists.sort((a, b) => a.length - b.length);
+    return { documents: lists.reduce(intersect), next };
+  }
+  return { documents: lists.reduce(union), next };
+}
+
+function intersect(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(Math.min(a.length, b.length));
+  let [i, j, n] = [0, 0, 0];
+  while (i < a.length && j < b.length) {
+    const [x, y] = [a[i] as number, b[j] as number];
+    if (x === y) {
+      out[n++] = x;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return out.subarray(0, n);
+}
+
+function union(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  let [i, j, n] = [0, 0, 0];
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? (a[i] as number) : Number.POSITIVE_INFINITY;
+    const y = j < b.length ? (b[j] as number) : Number.POSITIVE_INFINITY;
+    out[n++] = Math.min(x, y);
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  return out.subarray(0, n);
+}
+
+/** A document an expression matched. */
+export interface FullTextMatch {
+  ordinal: number;
+  /** bm25 turned positive: larger is better. */
+  relevance: number;
+}
+
+/** The documents matching an expression, best first (ties in row order), at most `limit`. */
+export function matchExpression(text: FullText, expression: Expression, limit: number): FullTextMatch[] {
+  const leaves = leavesOf(expression);
+  const postings = leaves.map((leaf) => postingOf(text, leaf));
+  const size = text.ids.length;
+  const idf = Float64Array.from(postings, (posting) => {
+    const n = posting?.documents.length ?? 0;
+    const value = Math.log((size - n + 0.5) / (n + 0.5));
+    return value > 0 ? value : 1e-6;
+  });
+  const { test } = compile(expression);
+  // Candidates ascend, so each posting is read forward once, whatever the candidates.
+  const cursors = new Int32Array(leaves.length);
+  const counts = new Int32Array(leaves.length);
+  const counted = new Uint8Array(leaves.length);
+  const matches: FullTextMatch[] = [];
+  for (const document of candidates(expression, (leaf) => postings[leaf]).documents) {
+    for (let i = 0; i < leaves.length; i++) {
+      const posting = postings[i];
+      if (!posting) continue;
+      let cursor = cursors[i] as number;
+      while (cursor < posting.documents.length && (posting.documents[cursor] as number) < document) cursor++;
+      cursors[i] = cursor;
+      counts[i] = posting.documents[cursor] === document ? (posting.counts[cursor] as number) : 0;
+    }
+    if (!test(counts, counted)) continue;
+    const norm = K1 * (1 - B + (B * (text.lengths[document] as number)) / text.averageLength);
+    let relevance = 0;
+    for (let i = 0; i < leaves.length; i++) {
+      if (counted[i] === 0) continue;
+      const f = counts[i] as number;
+      relevance += ((idf[i] as number) * (f * (K1 + 1))) / (f + norm);
+    }
+    matches.push({ ordinal: document, relevance });
+  }
+  // Sort only what can make the cut.
+  const cut =
+    matches.length > limit ? Float64Array.from(matches, (m) => m.relevance).sort()[matches.length - limit] : undefined;
+  return (cut === undefined ? matches : matches.filter((match) => match.relevance >= cut))
+    .sort((a, b) => b.relevance - a.relevance || a.ordinal - b.ordinal)
+    .slice(0, limit);
+}
+
+/** Indices of the plan's groups that one document does not match (to judge a partial match). */
+export function missedGroups(text: FullText, plan: QueryPlan, ordinal: number): number[] {
+  const held = (expression: Expression): boolean => {
+    if ('stem' in expression) return countIn(postingOf(text, expression), ordinal) > 0;
+    return 'all' in expression ? expression.all.every(held) : expression.any.some(held);
+  };
+  return plan.groups.flatMap((group, n) => {
+    const expression = groupExpression(group);
+    return expression && held(expression) ? [] : [n];
+  });
+}
+
+/** A posting's count in one document; 0 when the document is not in it. */
+function countIn(posting: Posting | undefined, ordinal: number): number {
+  if (!posting) return 0;
+  let [low, high] = [0, posting.documents.length - 1];
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = posting.documents[middle] as number;
+    if (at === ordinal) return posting.counts[middle] as number;
+    if (at < ordinal) low = middle + 1;
+    else high = middle - 1;
+  }
+  return 0;
+}
+
+/**
+ * What a results page marks in one document: the words of the distinctive parts (a common
+ * word marked everywhere marks nothing), else of every part — those that count there, so
+ * "station 60" marks no "station" in a document about station 30.
+ */
+export function markedWords(text: FullText, plan: QueryPlan, ordinal: number): Marks {
+  const expression = tierExpression(plan, 2) ?? tierExpression(plan, 0);
+  const marks: Marks = { stems: new Set(), prefixes: [] };
+  if (!expression) return marks;
+  const leaves = leavesOf(expression);
+  const counts = Int32Array.from(leaves, (leaf) => countIn(postingOf(text, leaf), ordinal));
+  const counted = new Uint8Array(leaves.length);
+  compile(expression).test(counts, counted);
+  leaves.forEach((leaf, i) => {
+    if (counted[i] === 0) return;
+    if (leaf.prefix) marks.prefixes.push(leaf.stem);
+    else marks.stems.add(leaf.stem);
+  });
+  return marks;
+}
