@@ -123,8 +123,16 @@ export function buildFullText(rows: readonly FullTextRow[]): FullText {
   };
 }
 
-/** A search expression: a word (a stem, or the start of one), or all / any of some expressions. */
-export type Expression = { stem: string; prefix: boolean } | { all: Expression[] } | { any: Expression[] };
+/**
+ * A search expression: a word, or all / any of some expressions. A word is matched by its
+ * stem (or as the start of stems, `prefix`); `word` is the corpus word it stands for.
+ */
+export type Expression = Word | { all: Expression[] } | { any: Expression[] };
+export interface Word {
+  word: string;
+  stem: string;
+  prefix: boolean;
+}
 
 const all = (parts: Expression[]): Expression => (parts.length === 1 ? (parts[0] as Expression) : { all: parts });
 const any = (parts: Expression[]): Expression => (parts.length === 1 ? (parts[0] as Expression) : { any: parts });
@@ -134,13 +142,18 @@ export function groupExpression(group: Group): Expression | undefined {
   const alternatives = group.alternatives.map((alternative) =>
     all(
       alternative.words.map((word, n): Expression => {
-        if (alternative.prefix && n === alternative.words.length - 1) return { stem: word, prefix: true };
+        if (alternative.prefix && n === alternative.words.length - 1) return { word, stem: word, prefix: true };
         // A code matches joined ("e104") or as the two words the text may write it as ("E-104").
         const code = CODE.exec(word);
-        const joined = { stem: stemOf(word), prefix: false };
-        return code
-          ? { any: [joined, { stem: phraseKey(stemOf(code[1] as string), stemOf(code[2] as string)), prefix: false }] }
-          : joined;
+        const joined = { word, stem: stemOf(word), prefix: false };
+        if (!code) return joined;
+        const [letters, number] = [code[1] as string, code[2] as string];
+        return {
+          any: [
+            joined,
+            { word: `${letters} ${number}`, stem: phraseKey(stemOf(letters), stemOf(number)), prefix: false },
+          ],
+        };
       }),
     ),
   );
@@ -166,13 +179,13 @@ export function tierExpression(plan: QueryPlan, tier: Tier): Expression | undefi
 }
 
 /** The words of an expression, in order (a word named twice is there twice). */
-function leavesOf(expression: Expression): { stem: string; prefix: boolean }[] {
+function leavesOf(expression: Expression): Word[] {
   if ('stem' in expression) return [expression];
   return ('all' in expression ? expression.all : expression.any).flatMap(leavesOf);
 }
 
 /** The posting of a word; of a prefix, every stem starting with it, counts added up. */
-function postingOf(text: FullText, { stem, prefix }: { stem: string; prefix: boolean }): Posting | undefined {
+function postingOf(text: FullText, { stem, prefix }: Word): Posting | undefined {
   if (!prefix) return text.postings.get(stem);
   const merged = new Map<number, number>();
   for (const [key, posting] of text.postings) {
