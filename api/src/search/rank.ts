@@ -14,6 +14,7 @@
  */
 import type { FrontMatter, Kind } from '../content/schema.ts';
 import type { Intent, QueryPlan, Reading } from './plan.ts';
+import { byCodeUnit } from './text.ts';
 
 /** 0: every meaningful part matched; 1: all but one; 2: some. */
 export type Tier = 0 | 1 | 2;
@@ -126,13 +127,9 @@ export interface Ranked {
   standsInFor?: string | undefined;
 }
 
-/**
- * Tier first, then score, then id (stable across runs and engines). Ids compare by code
- * unit, not by locale: ties are common (a plant writes many near-identical lessons) and a
- * locale comparison costs a microsecond each.
- */
+/** Tier first, then score, then id (stable across runs and engines). */
 export function compareRanked(a: Ranked, b: Ranked): number {
-  return a.tier - b.tier || b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return a.tier - b.tier || b.score - a.score || byCodeUnit(a.id, b.id);
 }
 
 /** How well a results page answers its query. */

@@ -5,6 +5,7 @@
  * centred on them, a window starting a sentence preferred. Marks are \x02…\x03 (search.ts
  * turns them into `<mark>` after escaping).
  */
+import { LRUCache } from 'lru-cache';
 import { words } from '../../search/text.ts';
 import { CODE_LETTERS, CODE_NUMBER, phraseKey, stemOf } from './full-text.ts';
 
@@ -14,22 +15,6 @@ export interface Marks {
   prefixes: string[];
 }
 
-/** A word of a text as written. */
-interface Token {
-  start: number;
-  end: number;
-  /** A mark opens before it / closes after it (a code written as two words marks as one). */
-  open: boolean;
-  close: boolean;
-  /** The stem or code that marked it, on the first word of a mark: tells first hits from repeats. */
-  hit: string | undefined;
-  /** Words the hit spans. */
-  span: number;
-}
-
-const TOKEN = /[\p{L}\p{N}]+/gu;
-const CODE_SEPARATOR = /^[-‐‑–\s]$/u;
-
 /** A word as written, read as search reads it: the word, its stem, whether a code can start or end with it. */
 interface Reading {
   word: string;
@@ -38,7 +23,30 @@ interface Reading {
   number: boolean;
 }
 
-/** Readings of the words met so far: a page's bodies repeat the corpus's words. */
+/** A text read into words: where each starts and ends, how it reads, which start sentences. */
+interface ReadText {
+  starts: Int32Array;
+  ends: Int32Array;
+  readings: Reading[];
+  /** Word indices that start a sentence: the first, and each after "." or ":" and a space. */
+  sentences: number[];
+}
+
+/** A marked run of words. */
+interface Hit {
+  /** Index of its first word. */
+  word: number;
+  /** Words it spans: 2 for a code written as two words ("E-104"). */
+  span: number;
+  /** The stem or code that marked it: tells first hits of a word from repeats. */
+  key: string;
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const CODE_SEPARATOR = /^[-‐‑–\s]$/u;
+const SENTENCE_END = /[.:]\s+$/;
+
+/** Readings of the words met so far: bodies repeat the corpus's words. */
 const readings = new Map<string, Reading>();
 const MAX_READINGS = 100_000;
 
@@ -53,74 +61,82 @@ function reading(written: string): Reading {
   return known;
 }
 
-function tokensOf(text: string, marks: Marks): Token[] {
+/** Texts read recently: results pages show the same documents again and again. */
+const readTexts = new LRUCache<string, ReadText>({ max: 2_000 });
+
+function read(text: string): ReadText {
+  const cached = readTexts.get(text);
+  if (cached) return cached;
+  const matches = [...text.matchAll(WORD)];
+  const result: ReadText = {
+    starts: Int32Array.from(matches, (match) => match.index),
+    ends: Int32Array.from(matches, (match) => match.index + match[0].length),
+    readings: matches.map((match) => reading(match[0])),
+    sentences: [],
+  };
+  for (let i = 0; i < matches.length; i++)
+    if (i === 0 || SENTENCE_END.test(text.slice(result.ends[i - 1], result.starts[i]))) result.sentences.push(i);
+  readTexts.set(text, result);
+  return result;
+}
+
+/** The marked runs of a text, in order. */
+function hitsIn(text: string, { starts, ends, readings }: ReadText, marks: Marks): Hit[] {
   const marked = (key: string) =>
     marks.stems.has(key) ||
-    (marks.prefixes.length > 0 && !key.includes(' ') && marks.prefixes.some((p) => key.startsWith(p)));
-  const tokens: Token[] = [];
-  let previous: Reading | undefined;
-  for (const match of text.matchAll(TOKEN)) {
-    const read = reading(match[0]);
-    const [start, end] = [match.index, match.index + match[0].length];
-    const last = tokens.at(-1);
+    (marks.prefixes.length > 0 && !key.includes(' ') && marks.prefixes.some((prefix) => key.startsWith(prefix)));
+  const hits: Hit[] = [];
+  for (let i = 0; i < readings.length; i++) {
+    const [current, next] = [readings[i] as Reading, readings[i + 1]];
     // A code named joined ("e104") or as two words ("e 104"), written "E-104" or "E 104", marks as one.
-    if (last && previous?.letters && read.number && CODE_SEPARATOR.test(text.slice(last.end, start))) {
-      const code = [stemOf(previous.word + read.word), phraseKey(previous.stem, read.stem)].find(marked);
+    if (next && current.letters && next.number && CODE_SEPARATOR.test(text.slice(ends[i], starts[i + 1]))) {
+      const code = [stemOf(current.word + next.word), phraseKey(current.stem, next.stem)].find(marked);
       if (code !== undefined) {
-        Object.assign(last, { open: true, close: false, hit: code, span: 2 });
-        tokens.push({ start, end, open: false, close: true, hit: undefined, span: 1 });
-        previous = read;
+        hits.push({ word: i, span: 2, key: code });
+        i++;
         continue;
       }
     }
-    const hit = marked(read.stem) ? read.stem : undefined;
-    tokens.push({ start, end, open: hit !== undefined, close: hit !== undefined, hit, span: 1 });
-    previous = read;
+    if (marked(current.stem)) hits.push({ word: i, span: 1, key: current.stem });
   }
-  return tokens;
+  return hits;
 }
 
-/** Whether a token starts a sentence: the first, or after "." or ":" and a space. */
-function startsSentence(text: string, tokens: readonly Token[], i: number): boolean {
-  if (i === 0) return true;
-  let at = (tokens[i] as Token).start - 1;
-  while (at > (tokens[i - 1] as Token).end && /\s/.test(text[at] as string)) at--;
-  return at < (tokens[i] as Token).start - 1 && (text[at] === '.' || text[at] === ':');
-}
-
-/** The text from token `from` to the end of token `to - 1`, marked. */
-function render(text: string, tokens: readonly Token[], from: number, to: number): string {
+/** Words `from` to `to - 1` of a text as written, the hits among them marked (a hit cut by an edge too). */
+function render(text: string, { starts, ends }: ReadText, hits: readonly Hit[], from: number, to: number): string {
+  if (to <= from) return '';
   let out = '';
-  let at = tokens[from]?.start ?? 0;
-  for (let i = from; i < to; i++) {
-    const token = tokens[i] as Token;
-    // A mark cut by the window's edge still closes.
-    const open = token.open || (i === from && !token.open && tokens[i - 1]?.open === true && !tokens[i - 1]?.close);
-    const close = token.close || (i === to - 1 && token.open);
-    out += `${text.slice(at, token.start)}${open ? '\u0002' : ''}${text.slice(token.start, token.end)}${close ? '\u0003' : ''}`;
-    at = token.end;
+  let at = starts[from] as number;
+  for (const hit of hits) {
+    const [first, last] = [Math.max(hit.word, from), Math.min(hit.word + hit.span, to) - 1];
+    if (last < first) continue;
+    const [open, close] = [starts[first] as number, ends[last] as number];
+    out += `${text.slice(at, open)}\u0002${text.slice(open, close)}\u0003`;
+    at = close;
   }
-  return out;
+  return out + text.slice(at, ends[to - 1]);
 }
 
 /** A text (a title) with the matched words marked, whole. */
 export function highlight(text: string, marks: Marks): string {
-  const tokens = tokensOf(text, marks);
-  if (tokens.length === 0) return text;
-  return `${text.slice(0, tokens[0]?.start)}${render(text, tokens, 0, tokens.length)}${text.slice(tokens.at(-1)?.end)}`;
+  const words = read(text);
+  const count = words.readings.length;
+  if (count === 0) return text;
+  const body = render(text, words, hitsIn(text, words, marks), 0, count);
+  return `${text.slice(0, words.starts[0])}${body}${text.slice(words.ends[count - 1])}`;
 }
 
-/** A window's score: 1000 per matched word first met in it, 1 per repeat; and where its hits lie. */
-function windowScore(tokens: readonly Token[], start: number, size: number) {
+/** A window's score: 1000 per matched word first met in it, 1 per repeat; and the words its hits span. */
+function windowScore(hits: readonly Hit[], start: number, size: number) {
   const seen = new Set<string>();
   let [score, first, last] = [0, -1, -1];
-  for (let i = start; i < Math.min(tokens.length, start + size); i++) {
-    const { hit, span } = tokens[i] as Token;
-    if (hit === undefined) continue;
-    score += seen.has(hit) ? 1 : 1000;
-    seen.add(hit);
-    if (first < 0) first = i;
-    last = i + span;
+  for (const hit of hits) {
+    if (hit.word >= start + size) break;
+    if (hit.word < start) continue;
+    score += seen.has(hit.key) ? 1 : 1000;
+    seen.add(hit.key);
+    if (first < 0) first = hit.word;
+    last = hit.word + hit.span;
   }
   return { score, first, last };
 }
@@ -130,22 +146,25 @@ function windowScore(tokens: readonly Token[], start: number, size: number) {
  * text was cut; the start of the text when nothing in it matched.
  */
 export function snippet(text: string, marks: Marks, size = 24): string {
-  const tokens = tokensOf(text, marks);
+  const words = read(text);
+  const count = words.readings.length;
+  const hits = hitsIn(text, words, marks);
   let best = { score: 0, start: 0 };
   let sentence = 0;
-  for (const [i, token] of tokens.entries()) {
-    if (startsSentence(text, tokens, i)) sentence = i;
-    if (token.hit === undefined) continue;
-    const { score, first, last } = windowScore(tokens, i, size);
+  for (const hit of hits) {
+    const { score, first, last } = windowScore(hits, hit.word, size);
     if (score > best.score) {
       const centred = first - Math.trunc((size - (last - first)) / 2);
-      best = { score, start: Math.max(0, Math.min(centred, tokens.length - size)) };
+      best = { score, start: Math.max(0, Math.min(centred, count - size)) };
     }
-    if (sentence < i && tokens.length > size) {
-      const score = windowScore(tokens, sentence, size).score + (sentence === 0 ? 120 : 100);
-      if (score > best.score) best = { score, start: sentence };
+    // The sentence the hit is in, when the text is longer than a window.
+    while ((words.sentences[sentence + 1] ?? Number.POSITIVE_INFINITY) <= hit.word) sentence++;
+    const start = words.sentences[sentence] as number;
+    if (start < hit.word && count > size) {
+      const score = windowScore(hits, start, size).score + (start === 0 ? 120 : 100);
+      if (score > best.score) best = { score, start };
     }
   }
-  const end = Math.min(tokens.length, best.start + size);
-  return `${best.start > 0 ? '…' : ''}${render(text, tokens, best.start, end)}${end < tokens.length ? '…' : ''}`;
+  const end = Math.min(count, best.start + size);
+  return `${best.start > 0 ? '…' : ''}${render(text, words, hits, best.start, end)}${end < count ? '…' : ''}`;
 }

@@ -20,7 +20,7 @@ import {
   type Tier,
   withReplacements,
 } from '../../search/rank.ts';
-import { escapeHtml } from '../../search/text.ts';
+import { byCodeUnit, escapeHtml } from '../../search/text.ts';
 import type { Catalog, DocumentRecord } from './catalog.ts';
 import { replacementsOf } from './document-facts.ts';
 import { type DocumentFilter, type FilterDimension, matchesFilter } from './document-filter.ts';
@@ -188,7 +188,7 @@ function facetCounts(
         count,
         label: terms ? (catalog.terms[terms].get(value)?.label ?? value) : value,
       }))
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+      .sort((a, b) => b.count - a.count || byCodeUnit(a.value, b.value));
   }
   return facets;
 }
