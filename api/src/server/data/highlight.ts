@@ -42,7 +42,8 @@ interface Hit {
   key: string;
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/** A letter or digit of any script. */
+const WORD_CHAR = /[\p{L}\p{N}]/u;
 const CODE_SEPARATOR = /^[-‐‑–\s]$/u;
 const SENTENCE_END = /[.:]\s+$/;
 
@@ -61,21 +62,41 @@ function reading(written: string): Reading {
   return known;
 }
 
-/** Texts read recently: results pages show the same documents again and again. */
-const readTexts = new LRUCache<string, ReadText>({ max: 2_000 });
+/**
+ * Texts read recently, up to about two million words (some 30 MB): results pages show the
+ * same documents again and again, and reading a body is most of the cost of its snippet.
+ */
+const readTexts = new LRUCache<string, ReadText>({
+  maxSize: 2_000_000,
+  sizeCalculation: (read) => read.starts.length + 1,
+});
+
+/** Whether a code point is a letter or digit; ASCII without a regular expression. */
+const isWordChar = (code: number) =>
+  code < 128
+    ? (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
+    : WORD_CHAR.test(String.fromCodePoint(code));
 
 function read(text: string): ReadText {
   const cached = readTexts.get(text);
   if (cached) return cached;
-  const matches = [...text.matchAll(WORD)];
-  const result: ReadText = {
-    starts: Int32Array.from(matches, (match) => match.index),
-    ends: Int32Array.from(matches, (match) => match.index + match[0].length),
-    readings: matches.map((match) => reading(match[0])),
-    sentences: [],
-  };
-  for (let i = 0; i < matches.length; i++)
-    if (i === 0 || SENTENCE_END.test(text.slice(result.ends[i - 1], result.starts[i]))) result.sentences.push(i);
+  const [starts, ends, found, sentences]: [number[], number[], Reading[], number[]] = [[], [], [], []];
+  let start = -1;
+  for (let at = 0; at <= text.length; ) {
+    const code = text.codePointAt(at);
+    const inWord = code !== undefined && isWordChar(code);
+    if (inWord && start < 0) start = at;
+    else if (!inWord && start >= 0) {
+      const previousEnd = ends.at(-1);
+      if (previousEnd === undefined || SENTENCE_END.test(text.slice(previousEnd, start))) sentences.push(starts.length);
+      starts.push(start);
+      ends.push(at);
+      found.push(reading(text.slice(start, at)));
+      start = -1;
+    }
+    at += code !== undefined && code > 0xffff ? 2 : 1;
+  }
+  const result = { starts: Int32Array.from(starts), ends: Int32Array.from(ends), readings: found, sentences };
   readTexts.set(text, result);
   return result;
 }
@@ -90,7 +111,7 @@ function hitsIn(text: string, { starts, ends, readings }: ReadText, marks: Marks
     const [current, next] = [readings[i] as Reading, readings[i + 1]];
     // A code named joined ("e104") or as two words ("e 104"), written "E-104" or "E 104", marks as one.
     if (next && current.letters && next.number && CODE_SEPARATOR.test(text.slice(ends[i], starts[i + 1]))) {
-      const code = [stemOf(current.word + next.word), phraseKey(current.stem, next.stem)].find(marked);
+      const code = [reading(current.word + next.word).stem, phraseKey(current.stem, next.stem)].find(marked);
       if (code !== undefined) {
         hits.push({ word: i, span: 2, key: code });
         i++;
