@@ -182,6 +182,12 @@ export function withReplacements<T extends Ranked>(
   replacementsOf: (id: string) => readonly string[],
   lookup: (id: string) => T | undefined,
 ): Placed<T>[] {
+  const own = (item: T): Placed<T> => ({
+    item,
+    replacementFor: item.standsInFor,
+    ownMatch: item.standsInFor === undefined,
+  });
+  if (results.every((item) => replacementsOf(item.id).length === 0)) return results.map(own);
   const idOf = (item: T) => item.id;
   const placed: Placed<T>[] = [];
   const shown = new Map<string, Placed<T>>();
@@ -202,11 +208,7 @@ export function withReplacements<T extends Ranked>(
       placed.push(entry);
       shown.set(replacement, entry);
     }
-    const entry: Placed<T> = {
-      item,
-      replacementFor: item.standsInFor,
-      ownMatch: item.standsInFor === undefined,
-    };
+    const entry = own(item);
     placed.push(entry);
     shown.set(id, entry);
   }
@@ -225,14 +227,17 @@ export function inheritFromReplaced<T extends Ranked>(
   replacementsOf: (id: string) => readonly string[],
   standIn: (replacement: string, replaced: T) => T | undefined,
 ): T[] {
-  const byId = new Map(hits.map((hit) => [hit.id, hit]));
-  for (const hit of hits) {
-    for (const id of replacementsOf(hit.id)) {
+  const standIns = hits.flatMap((hit) =>
+    replacementsOf(hit.id).flatMap((id) => {
       const candidate = standIn(id, hit);
-      const existing = byId.get(id);
-      if (candidate && (!existing || compareRanked(candidate, existing) < 0))
-        byId.set(id, { ...candidate, standsInFor: hit.id });
-    }
+      return candidate ? [{ ...candidate, standsInFor: hit.id }] : [];
+    }),
+  );
+  if (standIns.length === 0) return [...hits];
+  const byId = new Map(hits.map((hit) => [hit.id, hit]));
+  for (const candidate of standIns) {
+    const existing = byId.get(candidate.id);
+    if (!existing || compareRanked(candidate, existing) < 0) byId.set(candidate.id, candidate);
   }
   return [...byId.values()];
 }

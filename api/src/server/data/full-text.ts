@@ -285,7 +285,10 @@ export interface FullTextMatch {
   relevance: number;
 }
 
-/** The documents matching an expression, best first (ties in row order), at most `limit`. */
+/**
+ * The documents matching an expression, in row order: at most `limit`, the best by
+ * relevance (of equal ones, the earlier rows, as FTS5's ORDER BY rank LIMIT keeps them).
+ */
 export function matchExpression(text: FullText, expression: Expression, limit: number): FullTextMatch[] {
   const leaves = leavesOf(expression);
   const postings = leaves.map((leaf) => postingOf(text, leaf));
@@ -320,12 +323,11 @@ export function matchExpression(text: FullText, expression: Expression, limit: n
     }
     matches.push({ ordinal: document, relevance });
   }
-  // Sort only what can make the cut.
-  const cut =
-    matches.length > limit ? Float64Array.from(matches, (m) => m.relevance).sort()[matches.length - limit] : undefined;
-  return (cut === undefined ? matches : matches.filter((match) => match.relevance >= cut))
-    .sort((a, b) => b.relevance - a.relevance || a.ordinal - b.ordinal)
-    .slice(0, limit);
+  if (matches.length <= limit) return matches;
+  // The cut: every match above the limit-th best relevance, then ties in row order.
+  const cut = Float64Array.from(matches, (match) => match.relevance).sort()[matches.length - limit] as number;
+  let room = limit - matches.filter((match) => match.relevance > cut).length;
+  return matches.filter((match) => match.relevance > cut || (match.relevance === cut && room-- > 0));
 }
 
 /** Indices of the plan's groups that one document does not match (to judge a partial match). */

@@ -42,6 +42,13 @@ export interface Hit {
   ordinal: number | undefined;
 }
 
+/** How many of the terms a document is tagged with (or under). */
+function taggedCount(document: DocumentRecord, terms: readonly TermRef[]): number {
+  let count = 0;
+  for (const term of terms) if (document.all[term.dimension].includes(term.id)) count++;
+  return count;
+}
+
 /** What ranking knows about a document for a plan. */
 export function rankFacts(
   catalog: Catalog,
@@ -54,7 +61,7 @@ export function rankFacts(
     status: document.status,
     superseded: catalog.superseded.has(document.id),
     reuse: reuse.get(document.id) ?? 0,
-    taggedTerms: terms.filter((term) => document.all[term.dimension].includes(term.id)).length,
+    taggedTerms: taggedCount(document, terms),
   };
 }
 
@@ -68,43 +75,41 @@ export function searchDocuments(
   reuse: ReadonlyMap<string, number>,
   accept: (document: DocumentRecord) => boolean = () => true,
 ): Hit[] {
-  const found = new Map<string, Hit>();
+  const { documentAt, ordinalOf } = searchIndexOf(catalog);
+  const found: Hit[] = [];
   if (partCount(plan) === 0) {
     for (const document of catalog.documents.values())
-      found.set(document.id, { id: document.id, document, tier: 0, relevance: 1, score: 0, ordinal: undefined });
+      found.push({ id: document.id, document, tier: 0, relevance: 1, score: 0, ordinal: undefined });
   }
+  // Found in a higher tier already, by full-text ordinal.
+  const seen = new Uint8Array(documentAt.length);
   let accepted = 0;
   for (const tier of ladder(plan)) {
     const expression = tierExpression(plan, tier);
     if (!expression) continue;
     const limit = tier === 0 ? MAX_CANDIDATES : MAX_PARTIAL_CANDIDATES;
-    for (const match of matchExpression(catalog.fullText, expression, limit)) {
-      const id = catalog.fullText.ids[match.ordinal];
-      const document = id === undefined ? undefined : catalog.documents.get(id);
-      if (!document || found.has(document.id)) continue;
-      found.set(document.id, {
-        id: document.id,
-        document,
-        tier,
-        relevance: match.relevance,
-        score: 0,
-        ordinal: match.ordinal,
-      });
+    for (const { ordinal, relevance } of matchExpression(catalog.fullText, expression, limit)) {
+      const document = documentAt[ordinal];
+      if (!document || seen[ordinal] === 1) continue;
+      seen[ordinal] = 1;
+      found.push({ id: document.id, document, tier, relevance, score: 0, ordinal });
       if (accept(document)) accepted++;
     }
     if (accepted >= HANDFUL) break;
   }
   const scoreOf = (document: DocumentRecord, relevance: number) =>
     rankScore(relevance, rankFacts(catalog, document, plan.terms, reuse), plan.intent);
-  for (const hit of found.values()) hit.score = scoreOf(hit.document, hit.relevance);
+  for (const hit of found) hit.score = scoreOf(hit.document, hit.relevance);
   const hits = inheritFromReplaced(
-    [...found.values()],
+    found,
     (id) => replacementsOf(catalog, id).map((d) => d.id),
     (id, replaced) => {
       const document = catalog.documents.get(id);
       if (!document) return undefined;
-      const ordinal = found.get(id)?.ordinal;
-      return { ...replaced, id, document, ordinal, score: scoreOf(document, replaced.relevance) };
+      // Its own text, for highlights, when it matched too.
+      const ordinal = ordinalOf.get(id);
+      const own = ordinal !== undefined && seen[ordinal] === 1 ? ordinal : undefined;
+      return { ...replaced, id, document, ordinal: own, score: scoreOf(document, replaced.relevance) };
     },
   );
   return hits.sort(compareRanked);
@@ -169,25 +174,76 @@ const FACET_DIMENSIONS: {
   { key: 'equipment', values: (d) => d.direct.equipment, terms: 'equipment' },
 ];
 
+/**
+ * What search derives from a catalog, once per index generation: documents by full-text
+ * ordinal, and each document's facet values as small numbers (counting is then adding up).
+ */
+interface SearchIndex {
+  documentAt: (DocumentRecord | undefined)[];
+  ordinalOf: Map<string, number>;
+  /** Per facet dimension, the value of each number. */
+  facetValues: string[][];
+  /** Per document, the numbers of its values in each facet dimension. */
+  facetsOf: Map<DocumentRecord, Int32Array[]>;
+}
+
+const searchIndexes = new WeakMap<Catalog, SearchIndex>();
+
+function searchIndexOf(catalog: Catalog): SearchIndex {
+  let index = searchIndexes.get(catalog);
+  if (index) return index;
+  const numbers = FACET_DIMENSIONS.map(() => new Map<string, number>());
+  const facetsOf = new Map<DocumentRecord, Int32Array[]>();
+  for (const document of catalog.documents.values()) {
+    facetsOf.set(
+      document,
+      FACET_DIMENSIONS.map(({ values }, dimension) => {
+        const known = numbers[dimension] as Map<string, number>;
+        return Int32Array.from(values(document), (value) => {
+          if (!known.has(value)) known.set(value, known.size);
+          return known.get(value) as number;
+        });
+      }),
+    );
+  }
+  const { ids } = catalog.fullText;
+  index = {
+    documentAt: ids.map((id) => catalog.documents.get(id)),
+    ordinalOf: new Map(ids.map((id, ordinal) => [id, ordinal])),
+    facetValues: numbers.map((known) => [...known.keys()]),
+    facetsOf,
+  };
+  searchIndexes.set(catalog, index);
+  return index;
+}
+
 /** Counts per value of each dimension, each counted with the other dimensions' filters only. */
 function facetCounts(
   catalog: Catalog,
   documents: readonly DocumentRecord[],
   filter: DocumentFilter | null | undefined,
 ) {
-  const facets = {} as Facets;
-  for (const { key, values, terms } of FACET_DIMENSIONS) {
-    const counts = new Map<string, number>();
-    for (const document of documents) {
-      if (!matchesFilter(document, filter, key)) continue;
-      for (const value of values(document)) counts.set(value, (counts.get(value) ?? 0) + 1);
+  const index = searchIndexOf(catalog);
+  const counts = index.facetValues.map((values) => new Int32Array(values.length));
+  for (const document of documents) {
+    const numbers = index.facetsOf.get(document);
+    if (!numbers) continue;
+    for (let dimension = 0; dimension < numbers.length; dimension++) {
+      const key = (FACET_DIMENSIONS[dimension] as (typeof FACET_DIMENSIONS)[number]).key;
+      if (filter && !matchesFilter(document, filter, key)) continue;
+      const [list, tally] = [numbers[dimension] as Int32Array, counts[dimension] as Int32Array];
+      for (let i = 0; i < list.length; i++) tally[list[i] as number] = (tally[list[i] as number] as number) + 1;
     }
-    facets[key] = [...counts]
-      .map(([value, count]) => ({
-        value,
-        count,
-        label: terms ? (catalog.terms[terms].get(value)?.label ?? value) : value,
-      }))
+  }
+  const facets = {} as Facets;
+  for (const [dimension, { key, terms }] of FACET_DIMENSIONS.entries()) {
+    const tally = counts[dimension] as Int32Array;
+    facets[key] = (index.facetValues[dimension] as string[])
+      .flatMap((value, n) => {
+        const count = tally[n] as number;
+        if (count === 0) return [];
+        return [{ value, count, label: terms ? (catalog.terms[terms].get(value)?.label ?? value) : value }];
+      })
       .sort((a, b) => b.count - a.count || byCodeUnit(a.value, b.value));
   }
   return facets;
