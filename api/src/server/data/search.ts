@@ -225,6 +225,8 @@ function facetCounts(
 ) {
   const index = searchIndexOf(catalog);
   const counts = index.facetValues.map((values) => new Int32Array(values.length));
+  // The values met, per dimension: a plant has thousands of equipment ids, a page a few.
+  const met: number[][] = index.facetValues.map(() => []);
   for (const document of documents) {
     const numbers = index.facetsOf.get(document);
     if (!numbers) continue;
@@ -232,17 +234,20 @@ function facetCounts(
       const key = (FACET_DIMENSIONS[dimension] as (typeof FACET_DIMENSIONS)[number]).key;
       if (filter && !matchesFilter(document, filter, key)) continue;
       const [list, tally] = [numbers[dimension] as Int32Array, counts[dimension] as Int32Array];
-      for (let i = 0; i < list.length; i++) tally[list[i] as number] = (tally[list[i] as number] as number) + 1;
+      for (const value of list) {
+        if (tally[value] === 0) met[dimension]?.push(value);
+        tally[value] = (tally[value] as number) + 1;
+      }
     }
   }
   const facets = {} as Facets;
   for (const [dimension, { key, terms }] of FACET_DIMENSIONS.entries()) {
-    const tally = counts[dimension] as Int32Array;
-    facets[key] = (index.facetValues[dimension] as string[])
-      .flatMap((value, n) => {
-        const count = tally[n] as number;
-        if (count === 0) return [];
-        return [{ value, count, label: terms ? (catalog.terms[terms].get(value)?.label ?? value) : value }];
+    const [values, tally] = [index.facetValues[dimension] as string[], counts[dimension] as Int32Array];
+    facets[key] = (met[dimension] as number[])
+      .map((n) => {
+        const value = values[n] as string;
+        const label = terms ? (catalog.terms[terms].get(value)?.label ?? value) : value;
+        return { value, count: tally[n] as number, label };
       })
       .sort((a, b) => b.count - a.count || byCodeUnit(a.value, b.value));
   }
