@@ -1,11 +1,11 @@
 /**
- * Full-text matching, relevance and highlights, in memory. Each index generation's
+ * Full-text matching and relevance, in memory. Each index generation's
  * catalog builds it once from the full-text rows (title, summary, body, taxonomy names,
  * codes; see `search/document-text.ts`): every word read as search reads text
  * (`search/text.ts`) and reduced to its Porter stem, as the index's FTS5 table
  * (`porter unicode61`) reads it. A search then costs a walk over the postings of its
  * words instead of an SQL query: FTS5 computing bm25 for every match was two thirds of
- * a search's CPU time (bench/README.md).
+ * a search's CPU time (bench/README.md). SQLite keeps the FTS5 table as the text of record.
  *
  * A tier of the search ladder (rank.ts) is an expression over the plan's groups. Its
  * relevance is bm25 as FTS5's `bm25()` computes it, with the column weights of
@@ -16,7 +16,9 @@
  * where f is the word's weighted count in the document, |D| the document's length in
  * words, idf = ln((N − n + 0.5) / (n + 0.5)) over the n documents holding the word (10⁻⁶
  * when not positive). A word under an "all" whose other parts miss does not count; a
- * word the expression names twice counts twice.
+ * word the expression names twice counts twice. (FTS5 itself drops a word's share in one
+ * case: beside a code phrase in an "any", inside an "all", inside an "any" — a tier-1
+ * query with a code — an artefact of how it steps; this engine counts it.)
  */
 import { stemmer } from 'stemmer';
 import { FTS_WEIGHTS } from '../../index/migrations.ts';
@@ -65,8 +67,19 @@ export const stemOf: (word: string) => string = stemmer;
 
 /** A code read as two words ("E-104", "TG 301" → "e" "104"): letters, then a number. */
 const CODE = /^(\p{L}+)(\p{N}+\p{L}?)$/u;
-export const CODE_LETTERS = /^\p{L}+$/u;
-export const CODE_NUMBER = /^\p{N}+\p{L}?$/u;
+const CODE_LETTERS = /^\p{L}+$/u;
+const CODE_NUMBER = /^\p{N}+\p{L}?$/u;
+
+/** How the full text reads a word: its stem, and whether a code can start or end with it. */
+export interface WordReading {
+  stem: string;
+  letters: boolean;
+  number: boolean;
+}
+
+export function readWord(word: string): WordReading {
+  return { stem: stemOf(word), letters: CODE_LETTERS.test(word), number: CODE_NUMBER.test(word) };
+}
 
 /**
  * The key of a code written as two words ("e 104"), from their stems: a phrase the
@@ -75,8 +88,7 @@ export const CODE_NUMBER = /^\p{N}+\p{L}?$/u;
 export const phraseKey = (letters: string, number: string) => `${letters} ${number}`;
 
 export function buildFullText(rows: readonly FullTextRow[]): FullText {
-  /** Stem of each word met, and whether it can start or end a code phrase. */
-  const seen = new Map<string, { stem: string; letters: boolean; number: boolean }>();
+  const seen = new Map<string, WordReading>();
   const growing = new Map<string, { documents: number[]; counts: number[] }>();
   const lengths = new Float64Array(rows.length);
   let total = 0;
@@ -87,13 +99,10 @@ export function buildFullText(rows: readonly FullTextRow[]): FullText {
     for (const [field, weight] of FIELDS) {
       const list = words(row.fields[field]);
       length += list.length;
-      let previous: { stem: string; letters: boolean } | undefined;
+      let previous: WordReading | undefined;
       for (const word of list) {
-        let known = seen.get(word);
-        if (!known) {
-          known = { stem: stemOf(word), letters: CODE_LETTERS.test(word), number: CODE_NUMBER.test(word) };
-          seen.set(word, known);
-        }
+        const known = seen.get(word) ?? readWord(word);
+        seen.set(word, known);
         counts.set(known.stem, (counts.get(known.stem) ?? 0) + weight);
         if (known.number && previous?.letters) {
           const phrase = phraseKey(previous.stem, known.stem);

@@ -7,7 +7,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { words } from '../../search/text.ts';
-import { CODE_LETTERS, CODE_NUMBER, phraseKey, stemOf } from './full-text.ts';
+import { phraseKey, readWord, type WordReading } from './full-text.ts';
 
 /** Stems to mark, and starts of stems (a word still being typed). */
 export interface Marks {
@@ -15,12 +15,9 @@ export interface Marks {
   prefixes: string[];
 }
 
-/** A word as written, read as search reads it: the word, its stem, whether a code can start or end with it. */
-interface Reading {
+/** A word as written, read as search reads it (`readWord`), with the word it reads as. */
+interface Reading extends WordReading {
   word: string;
-  stem: string;
-  letters: boolean;
-  number: boolean;
 }
 
 /** A text read into words: where each starts and ends, how it reads, which start sentences. */
@@ -56,7 +53,7 @@ function reading(written: string): Reading {
   if (!known) {
     if (readings.size >= MAX_READINGS) readings.clear();
     const word = words(written)[0] ?? '';
-    known = { word, stem: stemOf(word), letters: CODE_LETTERS.test(word), number: CODE_NUMBER.test(word) };
+    known = { word, ...readWord(word) };
     readings.set(written, known);
   }
   return known;
