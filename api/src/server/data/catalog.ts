@@ -12,7 +12,7 @@ import type { BusinessUnit, Kpi, Person, ReviewPolicy } from '../../content/taxo
 import type { DatabaseReader } from '../../db/database.ts';
 import { replacesWhenSuperseding } from '../../model/facts.ts';
 import { createLexicon, type Lexicon, type LexiconTerm, lexiconData, lexiconTerm } from '../../search/lexicon.ts';
-import { buildFullText, type FullText } from './full-text.ts';
+import { type FullText, fullTextBuilder } from './full-text.ts';
 
 /** A document as the API sees it (the index row, without the body). */
 export interface DocumentRecord {
@@ -81,14 +81,13 @@ const EMPTY_TERMS = (): Record<Dimension, string[]> => ({
 
 /** Reads the whole read model from the index. */
 export async function loadCatalog(index: DatabaseReader): Promise<Catalog> {
-  const [meta, documents, terms, links, taxonomy, vocabulary, rows] = await index.batch([
+  const [meta, documents, terms, links, taxonomy, vocabulary] = await index.batch([
     "SELECT value FROM meta WHERE key = 'indexed_at'",
     'SELECT id, kind, path, title, summary, status, business_unit, owner, severity, created, indexed_at, front_matter FROM documents',
     'SELECT document_id, dimension, term_id, direct FROM document_terms',
     'SELECT source_id, target_id, type FROM links',
     'SELECT dimension, id, label, parent_id, aliases, deprecated, replaced_by, data FROM taxonomy_terms',
     'SELECT word, documents FROM vocabulary',
-    'SELECT document_id, title, summary, body, terms, codes FROM documents_fts ORDER BY rowid',
   ]);
   const lexiconTerms: LexiconTerm[] = [];
   const catalog: Catalog = {
@@ -108,18 +107,7 @@ export async function loadCatalog(index: DatabaseReader): Promise<Catalog> {
     tagged: { businessUnit: new Map(), process: new Map(), failureMode: new Map(), equipment: new Map() },
     superseded: new Set(),
     kpis: new Map(),
-    fullText: buildFullText(
-      (rows?.rows ?? []).map((row) => ({
-        id: String(row.document_id),
-        fields: {
-          title: String(row.title),
-          summary: String(row.summary),
-          body: String(row.body),
-          terms: String(row.terms),
-          codes: String(row.codes),
-        },
-      })),
-    ),
+    fullText: fullTextBuilder().finish(),
   };
   for (const row of documents?.rows ?? []) {
     const title = String(row.title);
@@ -185,9 +173,36 @@ export async function loadCatalog(index: DatabaseReader): Promise<Catalog> {
     const description = typeof term.data.description === 'string' ? term.data.description : undefined;
     lexiconTerms.push(lexiconTerm(term.dimension, { ...term, description }));
   }
+  catalog.fullText = await readFullText(index);
   const frequency = new Map((vocabulary?.rows ?? []).map((row) => [String(row.word), Number(row.documents)]));
   catalog.lexicon = createLexicon(lexiconData(frequency, lexiconTerms, catalog.documents.size));
   return catalog;
+}
+
+/** Full-text rows read per statement: a page of text at a time, not the whole corpus's rows. */
+const FULL_TEXT_PAGE = 2_000;
+
+async function readFullText(index: DatabaseReader): Promise<FullText> {
+  const builder = fullTextBuilder();
+  for (let after = -1; ; ) {
+    const { rows } = await index.execute({
+      sql: `SELECT rowid, document_id, title, summary, body, terms, codes FROM documents_fts
+            WHERE rowid > ? ORDER BY rowid LIMIT ${FULL_TEXT_PAGE}`,
+      args: [after],
+    });
+    for (const row of rows) {
+      const fields = {
+        title: String(row.title),
+        summary: String(row.summary),
+        body: String(row.body),
+        terms: String(row.terms),
+        codes: String(row.codes),
+      };
+      builder.add({ id: String(row.document_id), fields });
+    }
+    if (rows.length < FULL_TEXT_PAGE) return builder.finish();
+    after = Number(rows.at(-1)?.rowid);
+  }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

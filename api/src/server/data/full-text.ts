@@ -87,48 +87,58 @@ export function readWord(word: string): WordReading {
  */
 export const phraseKey = (letters: string, number: string) => `${letters} ${number}`;
 
-export function buildFullText(rows: readonly FullTextRow[]): FullText {
+/**
+ * Builds the full text row by row, in row order: a caller can read the rows a page at a
+ * time, so a large corpus's text is never all in memory at once as rows.
+ */
+export function fullTextBuilder(): { add(row: FullTextRow): void; finish(): FullText } {
   const seen = new Map<string, WordReading>();
   const growing = new Map<string, { documents: number[]; counts: number[] }>();
-  const lengths = new Float64Array(rows.length);
-  let total = 0;
+  const [ids, bodies, lengths]: [string[], string[], number[]] = [[], [], []];
   const counts = new Map<string, number>();
-  rows.forEach((row, ordinal) => {
-    counts.clear();
-    let length = 0;
-    for (const [field, weight] of FIELDS) {
-      const list = words(row.fields[field]);
-      length += list.length;
-      let previous: WordReading | undefined;
-      for (const word of list) {
-        const known = seen.get(word) ?? readWord(word);
-        seen.set(word, known);
-        counts.set(known.stem, (counts.get(known.stem) ?? 0) + weight);
-        if (known.number && previous?.letters) {
-          const phrase = phraseKey(previous.stem, known.stem);
-          counts.set(phrase, (counts.get(phrase) ?? 0) + weight);
-        }
-        previous = known;
-      }
-    }
-    lengths[ordinal] = length;
-    total += length;
-    for (const [stem, count] of counts) {
-      const posting = growing.get(stem) ?? { documents: [], counts: [] };
-      growing.set(stem, posting);
-      posting.documents.push(ordinal);
-      posting.counts.push(count);
-    }
-  });
-  const postings = new Map<string, Posting>();
-  for (const [stem, { documents, counts }] of growing)
-    postings.set(stem, { documents: Int32Array.from(documents), counts: Int32Array.from(counts) });
   return {
-    ids: rows.map((row) => row.id),
-    bodies: rows.map((row) => row.fields.body),
-    lengths,
-    averageLength: rows.length > 0 ? total / rows.length : 0,
-    postings,
+    add(row) {
+      const ordinal = ids.length;
+      counts.clear();
+      let length = 0;
+      for (const [field, weight] of FIELDS) {
+        const list = words(row.fields[field]);
+        length += list.length;
+        let previous: WordReading | undefined;
+        for (const word of list) {
+          const known = seen.get(word) ?? readWord(word);
+          seen.set(word, known);
+          counts.set(known.stem, (counts.get(known.stem) ?? 0) + weight);
+          if (known.number && previous?.letters) {
+            const phrase = phraseKey(previous.stem, known.stem);
+            counts.set(phrase, (counts.get(phrase) ?? 0) + weight);
+          }
+          previous = known;
+        }
+      }
+      ids.push(row.id);
+      bodies.push(row.fields.body);
+      lengths.push(length);
+      for (const [stem, count] of counts) {
+        const posting = growing.get(stem) ?? { documents: [], counts: [] };
+        growing.set(stem, posting);
+        posting.documents.push(ordinal);
+        posting.counts.push(count);
+      }
+    },
+    finish() {
+      const postings = new Map<string, Posting>();
+      for (const [stem, posting] of growing)
+        postings.set(stem, { documents: Int32Array.from(posting.documents), counts: Int32Array.from(posting.counts) });
+      const total = lengths.reduce((sum, length) => sum + length, 0);
+      return {
+        ids,
+        bodies,
+        lengths: Float64Array.from(lengths),
+        averageLength: ids.length > 0 ? total / ids.length : 0,
+        postings,
+      };
+    },
   };
 }
 
