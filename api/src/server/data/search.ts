@@ -1,8 +1,9 @@
 /**
  * Troubleshooting search in the API: the query brain's plan (`search/plan.ts`) carried
- * out over the full text (full-text.ts) tier by tier, ranked and judged by the brain's rules (`search/rank.ts`),
- * then filtered, paged, counted per facet and highlighted. The portal runs the same plan
- * over Pagefind; what differs is only where the text relevance comes from.
+ * out over the in-memory full text (full-text.ts) tier by tier, ranked and judged by the
+ * brain's rules (`search/rank.ts`), then filtered, paged, counted per facet and
+ * highlighted (highlight.ts). The portal runs the same plan over Pagefind; what differs
+ * is only where the text relevance comes from.
  */
 
 import type { Dimension } from '../../content/dimensions.ts';
