@@ -20,6 +20,7 @@ import { type Catalog, loadCatalog } from '../api/src/server/data/catalog.ts';
 import {
   type Expression,
   markedWords,
+  markingExpression,
   matchExpression,
   missedGroups,
   stemOf,
@@ -178,8 +179,11 @@ describe('marks and snippets', () => {
     });
     const plan = { ...planQuery(catalog.lexicon, ''), groups: [group([first, second]), group([first])] };
     // As a name of two words it marks nothing there; as a word of its own it does.
-    expect(markedWords(catalog.fullText, { ...plan, groups: [group([first, second])] }, ordinal).stems.size).toBe(0);
-    expect([...markedWords(catalog.fullText, plan, ordinal).stems]).toEqual([stemOf(first)]);
+    expect(
+      markedWords(catalog.fullText, markingExpression({ ...plan, groups: [group([first, second])] }), ordinal).stems
+        .size,
+    ).toBe(0);
+    expect([...markedWords(catalog.fullText, markingExpression(plan), ordinal).stems]).toEqual([stemOf(first)]);
   });
 
   it('cuts the best window of 24 words around the distinct matches, with ellipses', () => {

@@ -349,15 +349,19 @@ export function matchExpression(text: FullText, expression: Expression, limit: n
   return matches.filter((match) => match.relevance > cut || (match.relevance === cut && room-- > 0));
 }
 
+/** Whether an expression holds at one document, and which of its words count there. */
+function evaluateAt(text: FullText, expression: Expression, ordinal: number) {
+  const leaves = leavesOf(expression);
+  const counts = Int32Array.from(leaves, (leaf) => countIn(postingOf(text, leaf), ordinal));
+  const counted = new Uint8Array(leaves.length);
+  return { holds: compile(expression).test(counts, counted), leaves, counted };
+}
+
 /** Indices of the plan's groups that one document does not match (to judge a partial match). */
 export function missedGroups(text: FullText, plan: QueryPlan, ordinal: number): number[] {
-  const held = (expression: Expression): boolean => {
-    if ('stem' in expression) return countIn(postingOf(text, expression), ordinal) > 0;
-    return 'all' in expression ? expression.all.every(held) : expression.any.some(held);
-  };
   return plan.groups.flatMap((group, n) => {
     const expression = groupExpression(group);
-    return expression && held(expression) ? [] : [n];
+    return expression && evaluateAt(text, expression, ordinal).holds ? [] : [n];
   });
 }
 
@@ -376,18 +380,21 @@ function countIn(posting: Posting | undefined, ordinal: number): number {
 }
 
 /**
- * What a results page marks in one document: the words of the distinctive parts (a common
- * word marked everywhere marks nothing), else of every part — those that count there, so
- * "station 60" marks no "station" in a document about station 30.
+ * What a results page marks: the words of the distinctive parts (a common word marked
+ * everywhere marks nothing), else of every part. Computed once per page.
  */
-export function markedWords(text: FullText, plan: QueryPlan, ordinal: number): Marks {
-  const expression = tierExpression(plan, 2) ?? tierExpression(plan, 0);
+export function markingExpression(plan: QueryPlan): Expression | undefined {
+  return tierExpression(plan, 2) ?? tierExpression(plan, 0);
+}
+
+/**
+ * The words of the marking expression that count in one document, so "station 60" marks
+ * no "station" in a document about station 30.
+ */
+export function markedWords(text: FullText, marking: Expression | undefined, ordinal: number): Marks {
   const marks: Marks = { stems: new Set(), prefixes: [] };
-  if (!expression) return marks;
-  const leaves = leavesOf(expression);
-  const counts = Int32Array.from(leaves, (leaf) => countIn(postingOf(text, leaf), ordinal));
-  const counted = new Uint8Array(leaves.length);
-  compile(expression).test(counts, counted);
+  if (!marking) return marks;
+  const { leaves, counted } = evaluateAt(text, marking, ordinal);
   leaves.forEach((leaf, i) => {
     if (counted[i] === 0) return;
     if (leaf.prefix) marks.prefixes.push(leaf.stem);

@@ -25,7 +25,7 @@ import { byCodeUnit, escapeHtml } from '../../search/text.ts';
 import type { Catalog, DocumentRecord } from './catalog.ts';
 import { replacementsOf } from './document-facts.ts';
 import { type DocumentFilter, type FilterDimension, matchesFilter } from './document-filter.ts';
-import { markedWords, matchExpression, missedGroups, tierExpression } from './full-text.ts';
+import { markedWords, markingExpression, matchExpression, missedGroups, tierExpression } from './full-text.ts';
 import { highlight, snippet } from './highlight.ts';
 
 /** Documents read per tier: every full match worth ranking, the best partial ones. */
@@ -286,9 +286,10 @@ export function searchPage(
   );
   const slice = placed.slice(offset, offset + first);
   const { fullText } = catalog;
+  const marking = markingExpression(plan);
   const edges: SearchEdge[] = slice.map(({ item, replacementFor, ownMatch }, i) => {
     const body = item.ordinal === undefined ? undefined : fullText.bodies[item.ordinal];
-    const marks = item.ordinal === undefined ? undefined : markedWords(fullText, plan, item.ordinal);
+    const marks = item.ordinal === undefined ? undefined : markedWords(fullText, marking, item.ordinal);
     const mark = marks && { title: highlight(item.document.title, marks), snippet: body ? snippet(body, marks) : '' };
     return {
       cursor: cursorOf(offset + i),
