@@ -2,44 +2,26 @@
  * Crash test: SIGKILL the real server during sustained ingest; after a restart every event
  * (and every KPI reading) whose mutation had returned success is in the store.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEvents, storageConfig } from '../api/src/db/storage.ts';
 import { createToken } from '../api/src/server/auth.ts';
-import { REPO_ROOT, runCli } from './helpers/cli.ts';
-import { copyInto, createTestRepo, type TestRepo } from './helpers/git-repo.ts';
+import type { TestRepo } from './helpers/git-repo.ts';
+import { indexedFixtureRepo, startServe } from './helpers/serve.ts';
 
-const CLI = join(REPO_ROOT, 'api/src/cli/main.ts');
 let repo: TestRepo;
 
 beforeAll(async () => {
-  repo = await createTestRepo();
-  await copyInto(repo, join(REPO_ROOT, 'tests/fixtures/api'), 'content');
-  await repo.commit('Fixture plant', '2026-01-15');
-  expect((await runCli(['index'], repo.dir)).code).toBe(0);
+  repo = await indexedFixtureRepo();
 });
 afterAll(() => repo.remove());
 
-function startServer(tokens: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
-      cwd: repo.dir,
-      env: { ...process.env, HANSEI_API_TOKENS: tokens },
-    });
-    child.on('error', reject);
-    child.stdout.on('data', (chunk: Buffer) => {
-      const url = /(http:\/\/\S+\/graphql)/.exec(chunk.toString())?.[1];
-      if (url) resolve({ child, url });
-    });
-  });
-}
+const startServer = (tokens: string) => startServe(repo.dir, tokens);
 
 describe('a server killed during ingest', () => {
   it('loses no acknowledged event', async () => {
     const { token, entry } = createToken('crash', ['events:write']);
-    const { child, url } = await startServer(JSON.stringify([entry]));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const { child, url, exited } = await startServer(JSON.stringify([entry]));
     const acknowledged: string[] = [];
     let batch = 0;
     let stop = false;
@@ -92,8 +74,7 @@ describe('a server killed during ingest', () => {
 describe('a server killed during KPI reading ingest', () => {
   it('loses no acknowledged reading, and the triggers it opened are whole', async () => {
     const { token, entry } = createToken('crash-kpi', ['kpi:write']);
-    const { child, url } = await startServer(JSON.stringify([entry]));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const { child, url, exited } = await startServer(JSON.stringify([entry]));
     const acknowledged: string[] = [];
     // Readings one minute apart from 200 days ago, swinging through amber and red so that
     // batches open and close learning triggers while the server dies.

@@ -5,53 +5,25 @@
  * together on different workers open the triggers one process opens, a dead worker is
  * replaced, and startup errors keep their one line and exit status.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEvents, storageConfig } from '../api/src/db/storage.ts';
 import { createToken } from '../api/src/server/auth.ts';
-import { REPO_ROOT, runCli } from './helpers/cli.ts';
-import { copyInto, createTestRepo, type TestRepo } from './helpers/git-repo.ts';
+import { runCli } from './helpers/cli.ts';
+import type { TestRepo } from './helpers/git-repo.ts';
+import { indexedFixtureRepo, type Server, startServe } from './helpers/serve.ts';
 
-const CLI = join(REPO_ROOT, 'api/src/cli/main.ts');
 const { token, entry } = createToken('workers', ['events:write', 'kpi:write']);
 let repo: TestRepo;
 
 beforeAll(async () => {
-  repo = await createTestRepo();
-  await copyInto(repo, join(REPO_ROOT, 'tests/fixtures/api'), 'content');
-  await repo.commit('Fixture plant', '2026-01-15');
-  expect((await runCli(['index'], repo.dir)).code).toBe(0);
+  repo = await indexedFixtureRepo();
 });
 afterAll(() => repo.remove());
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function serve(workers: number, dataDir = '.hansei', cwd = repo.dir): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [CLI, 'serve', '--port', '0', '--workers', String(workers), '--data', dataDir],
-      { cwd, env: { ...process.env, HANSEI_API_TOKENS: JSON.stringify([entry]) } },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    child.on('error', reject);
-    void exited.then((code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      const url = /(http:\/\/\S+\/graphql)/.exec(chunk.toString())?.[1];
-      if (url) resolve({ child, url, stderr: () => stderr, exited });
-    });
-  });
-}
+const serve = (workers: number, dataDir = '.hansei', cwd = repo.dir) =>
+  startServe(cwd, JSON.stringify([entry]), { workers, dataDir });
 
 const workerPids = (server: Server) =>
   spawnSync('ps', ['--ppid', String(server.child.pid), '-o', 'pid='], { encoding: 'utf8' })
