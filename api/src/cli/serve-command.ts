@@ -18,7 +18,7 @@ import {
   retentionDaysFromEnv,
   startRetention,
 } from '../server/data/event-retention.ts';
-import { createLiveIndex } from '../server/data/live-index.ts';
+import { createLiveIndex, inspectIndex } from '../server/data/live-index.ts';
 import { listen } from '../server/listen.ts';
 import { DEFAULT_RATE_LIMIT, type RateLimitOptions } from '../server/rate-limit.ts';
 import { createPrimarySharedState, createWorkerSharedState } from '../server/shared-state.ts';
@@ -187,15 +187,14 @@ async function openServing(settings: ServeSettings) {
     throw new CliError(error instanceof Error ? error.message : String(error), 'CONFIG_INVALID');
   }
   const config = storageConfig(settings.dataDir);
-  const indexLocation = isRemote(config.index) ? config.index : localPath(config.index);
-  const live = createLiveIndex({
-    location: indexLocation,
+  const index = {
+    location: isRemote(config.index) ? config.index : localPath(config.index),
+    name: config.index,
     ...(config.authToken ? { authToken: config.authToken } : {}),
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
-  await live.check();
-  const state = live.state();
-  if (state.trouble) throw indexTroubleError(state.trouble, config.index);
+  };
+  // Checked, not loaded: a cluster's primary serves no request (each worker loads it).
+  const trouble = await inspectIndex(index.location, index.authToken);
+  if (trouble) throw indexTroubleError(trouble, index.name);
   // The server writes events: find out now, not at the first vote, if it cannot.
   const events = await openStore(config.events, 'events', () => openEvents(config), { mustWrite: true });
   await openStore(config.events, 'events', () =>
@@ -209,7 +208,7 @@ async function openServing(settings: ServeSettings) {
       throw new CliError(`--portal: no built site at "${settings.portal}" (run "npm run build -w portal" first)`);
     }
   }
-  return { tokens, live, events, site };
+  return { tokens, index, events, site };
 }
 
 /** Prunes raw events past the retention window hourly; a failed pass is logged, the next one tries again. */
@@ -234,8 +233,7 @@ function announce(url: string, portal: boolean, tokens: number, workers: number)
  * what workers share (rate limits, KPI ingest, shared-state.ts).
  */
 async function servePrimary(settings: ServeSettings): Promise<number> {
-  const { tokens, live, events, site } = await openServing(settings);
-  live.close();
+  const { tokens, events, site } = await openServing(settings);
   // Port 0 is a free port chosen when the first worker listens: nothing to probe.
   if (settings.port !== 0) await probePort(settings.port, settings.host);
   const retentionTimer = startPruning(events, settings.retention);
@@ -256,7 +254,15 @@ async function servePrimary(settings: ServeSettings): Promise<number> {
 /** One serving process: the whole server (`--workers 1`), or one worker of the cluster. */
 async function serveProcess(settings: ServeSettings): Promise<number> {
   const worker = cluster.isWorker;
-  const { tokens, live, events, site } = await openServing(settings);
+  const { tokens, index, events, site } = await openServing(settings);
+  const live = createLiveIndex({
+    location: index.location,
+    ...(index.authToken ? { authToken: index.authToken } : {}),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  await live.check();
+  const trouble = live.state().trouble;
+  if (trouble) throw indexTroubleError(trouble, index.name);
   // Without git history the digest still lists actions and searches, and says so.
   const history = existsSync(settings.contentDir) ? await createChangeHistory(settings.contentDir) : undefined;
   const yoga = createHanseiServer({

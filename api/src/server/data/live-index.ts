@@ -147,6 +147,29 @@ async function inspect(reader: DatabaseReader): Promise<{ version: string } | In
   }
 }
 
+/**
+ * Whether the index at a location can be served, read without loading it: what a
+ * cluster's primary checks before forking workers that each load it.
+ */
+export async function inspectIndex(location: string, authToken?: string): Promise<IndexTrouble | undefined> {
+  if (!isRemote(location)) {
+    const file = await fileId(location);
+    if ('problem' in file) return file;
+  }
+  let client: Client;
+  try {
+    client = openReader(location, authToken);
+  } catch (error) {
+    return troubleOf(error);
+  }
+  try {
+    const inspected = await inspect(client);
+    return 'problem' in inspected ? inspected : undefined;
+  } finally {
+    client.close();
+  }
+}
+
 interface Base {
   client: Client;
   /** `dev:ino` of the file the client opened (local files only). */
